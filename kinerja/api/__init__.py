@@ -1,0 +1,7 @@
+"""JSON API /api/v1: token-authenticated faces over the same services as the pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from kinerja.api import views  # noqa: E402,F401

@@ -1,0 +1,117 @@
+"""The one authorization layer: every view and API route asks here.
+
+Object-level rules (DOMAIN.md §6, INTERFACES.md "Roles"):
+- a Pegawai sees his own data;
+- his assessor chain (Pejabat Penilai, Atasan Pejabat Penilai, and anyone acting as PLT/PLH
+  for them today) sees and assesses his data;
+- KEPEGAWAIAN (HR) and ADMIN see every employee; PENGELOLA_KINERJA covers the organisation
+  planning of the whole agency.
+"""
+
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from kinerja import clock
+from kinerja.extensions import db, login_manager
+from kinerja.org.models import ActingAssignment, AssessorLink, Employee
+
+HR_ROLES = ("KEPEGAWAIAN",)
+PLANNING_ROLES = ("PENGELOLA_KINERJA",)
+
+
+def acting_user():
+    """Return the user of this request: the API token's user, else the logged-in one."""
+    user = g.get("api_user")
+    if user is not None:
+        return user
+    return current_user if current_user.is_authenticated else None
+
+
+def role_required(*roles: str):
+    """Let through only users holding one of ``roles`` (ADMIN holds all); 403 otherwise."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def acting_for(employee_id: int, on=None) -> list[int]:
+    """Return the ids of the heads of units an employee holds as PLT/PLH on a date."""
+    on = on or clock.today()
+    stmt = (
+        select(Employee.id)
+        .join(ActingAssignment, ActingAssignment.unit_id == Employee.unit_id)
+        .where(
+            ActingAssignment.employee_id == employee_id,
+            ActingAssignment.start <= on,
+            ActingAssignment.end >= on,
+            Employee.is_head.is_(True),
+        )
+    )
+    return list(db.session.scalars(stmt))
+
+
+def in_assessor_chain(viewer: Employee, employee: Employee) -> bool:
+    """Tell whether ``viewer`` is the employee's assessor or the assessor's superior today."""
+    link = db.session.get(AssessorLink, employee.id)
+    if link is None:
+        return False
+    chain = {link.assessor_id, link.assessor_superior_id} - {None}
+    if viewer.id in chain:
+        return True
+    return bool(chain.intersection(acting_for(viewer.id)))
+
+
+def is_assessor_of(viewer: Employee, employee: Employee) -> bool:
+    """Tell whether ``viewer`` is (or acts for) the employee's Pejabat Penilai today."""
+    link = db.session.get(AssessorLink, employee.id)
+    if link is None or link.assessor_id is None:
+        return False
+    return viewer.id == link.assessor_id or link.assessor_id in acting_for(viewer.id)
+
+
+def can_view_employee(user, employee: Employee) -> bool:
+    """Tell whether a user may see an employee's data."""
+    if user is None:
+        return False
+    if user.employee_id == employee.id or user.has_role(*HR_ROLES):
+        return True
+    return in_assessor_chain(user.employee, employee)
+
+
+def can_manage_people(user) -> bool:
+    """Tell whether a user may change units, employees, acting and overrides (HR)."""
+    return user is not None and user.has_role(*HR_ROLES)
+
+
+def get_employee_or_404(nip: str, check_access: bool = True) -> Employee:
+    """Load an employee by NIP; 404 when unknown, 403 when the user may not see him."""
+    employee = db.session.scalar(select(Employee).where(Employee.nip == nip))
+    if employee is None:
+        abort(404, description="Pegawai tidak ditemukan.")
+    if check_access and not can_view_employee(acting_user(), employee):
+        abort(403)
+    return employee
+
+
+def init_app(app) -> None:
+    from kinerja.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    @app.context_processor
+    def inject_access():
+        return {"can_manage_people": can_manage_people(acting_user())}

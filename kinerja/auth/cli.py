@@ -1,0 +1,5 @@
+"""CLI: create-token, grant-role."""
+
+
+def register(app) -> None:
+    pass

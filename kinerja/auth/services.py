@@ -1,0 +1,118 @@
+"""Accounts: passwords, login throttling, roles and API tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kinerja import clock
+from kinerja.audit.services import record
+from kinerja.auth.models import ApiToken, RoleGrant, User
+from kinerja.extensions import db
+from kinerja.org.models import Employee
+from kinerja.rules.vocabulary import Role
+
+# Checked against on an unknown NIP so that a miss costs as much time as a wrong password.
+_DUMMY_HASH = generate_password_hash("kinerja-dummy-password")
+
+
+class LoginLocked(Exception):
+    """Too many failed logins: the account is locked until ``until``."""
+
+    def __init__(self, until):
+        super().__init__(until)
+        self.until = until
+
+
+def user_for(employee: Employee) -> User:
+    """Return the employee's account, creating it (without a password) on first use."""
+    user = db.session.scalar(select(User).where(User.employee_id == employee.id))
+    if user is None:
+        user = User(employee_id=employee.id, employee=employee)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def set_password(actor, employee: Employee, password: str) -> User:
+    """Hash and store a new password and clear any lock."""
+    user = user_for(employee)
+    user.password_hash = generate_password_hash(password)
+    user.failed_logins, user.locked_until = 0, None
+    record(actor, "user.password", "employee", employee.nip)
+    return user
+
+
+def grant_role(actor, employee: Employee, role: str) -> User:
+    """Give a granted role (derived roles are never granted).
+
+    :raise ValueError: for a role that cannot be granted
+    """
+    if role not in Role.__members__:
+        raise ValueError(f"peran tidak dikenal: {role} (pilih {', '.join(Role)})")
+    user = user_for(employee)
+    if role not in user.roles:
+        user.grants.append(RoleGrant(role=role))
+        record(actor, "user.grant_role", "employee", employee.nip, None, {"role": role})
+    return user
+
+
+def revoke_role(actor, employee: Employee, role: str) -> User:
+    """Take a granted role back."""
+    user = user_for(employee)
+    for grant in list(user.grants):
+        if grant.role == role:
+            user.grants.remove(grant)
+            record(actor, "user.revoke_role", "employee", employee.nip, {"role": role}, None)
+    return user
+
+
+def authenticate(nip: str, password: str) -> User | None:
+    """Check a login; count failures and lock after too many.
+
+    :raise LoginLocked: while the account is locked
+    """
+    now = clock.now().replace(tzinfo=None)
+    user = db.session.scalar(select(User).join(User.employee).where(Employee.nip == nip.strip()))
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if user.locked_until is not None and user.locked_until > now:
+        raise LoginLocked(user.locked_until)
+    if user.active and check_password_hash(user.password_hash, password):
+        user.failed_logins, user.locked_until = 0, None
+        db.session.commit()
+        return user
+    user.failed_logins += 1
+    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
+        record(None, "user.locked", "employee", user.employee.nip)
+    db.session.commit()
+    return None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(actor, employee: Employee) -> str:
+    """Issue a new API token and return it (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    user = user_for(employee)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=clock.now().replace(tzinfo=None)))
+    record(actor, "user.create_token", "employee", employee.nip)
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """Return the active user behind a bearer token, or None."""
+    api_token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False))
+    )
+    if api_token is None or not api_token.user.active:
+        return None
+    return api_token.user

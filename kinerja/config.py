@@ -1,0 +1,36 @@
+"""Defaults only; instance/config.py, the environment and test_config override them."""
+
+import os
+
+
+class Defaults:
+    SECRET_KEY = "dev-only-change-me"
+    SQLALCHEMY_DATABASE_URI = None  # set in the factory: a SQLite file in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL = None  # without it background jobs run in-process
+    UPLOAD_FOLDER = None  # set in the factory: instance/uploads
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True behind HTTPS: set KINERJA_SECURE_COOKIES=1
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    PAGE_SIZE = 50
+    DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+
+def from_environment() -> dict:
+    """Read the settings the environment may give."""
+    env = {}
+    if os.environ.get("DATABASE_URL"):
+        env["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    for key in ("SECRET_KEY", "REDIS_URL", "UPLOAD_FOLDER"):
+        if os.environ.get(key):
+            env[key] = os.environ[key]
+    if os.environ.get("KINERJA_SECURE_COOKIES") == "1":
+        env["SESSION_COOKIE_SECURE"] = True
+        env["REMEMBER_COOKIE_SECURE"] = True
+    return env

@@ -1,0 +1,80 @@
+"""HTMX-aware error pages and JSON errors for the API."""
+
+from flask import jsonify, make_response, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "Permintaan tidak valid.",
+    401: "Silakan masuk terlebih dahulu.",
+    403: "Anda tidak berhak mengakses halaman ini.",
+    404: "Halaman atau data tidak ditemukan.",
+    409: "Data sedang dalam status yang tidak mengizinkan tindakan ini.",
+    413: "Berkas terlalu besar.",
+    422: "Isian belum benar.",
+    423: "Data sudah dikunci.",
+    429: "Terlalu banyak percobaan. Coba lagi nanti.",
+    500: "Terjadi kesalahan pada server.",
+}
+
+
+def wants_json() -> bool:
+    """Tell whether the caller is an API client."""
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: str | None = None, details=None):
+    """Answer the API's error shape."""
+    body = {"error": message or MESSAGES.get(status, "Error")}
+    if details is not None:
+        body["details"] = details
+    return make_response(jsonify(body), status)
+
+
+def handle_http_error(error: HTTPException):
+    """Render an HTTP error as JSON, as a small partial for HTMX, or as a page."""
+    status = error.code or 500
+    message = error.description if isinstance(error.description, str) and status != 500 else None
+    if wants_json():
+        return json_error(status, message or MESSAGES.get(status))
+    if status == 401 and request.headers.get("HX-Request") == "true":
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = url_for("auth.login", next=request.full_path)
+        return response
+    template = "errors/_error.html" if request.headers.get("HX-Request") == "true" else "errors/page.html"
+    default = MESSAGES.get(status, "Terjadi kesalahan.")
+    return make_response(
+        render_template(template, status=status, message=default if status >= 500 else (message or default)),
+        status,
+    )
+
+
+def handle_csrf_error(error: CSRFError):
+    """Make an HTMX page refresh itself to get a fresh token; others get a 400."""
+    if wants_json():
+        return json_error(400, "CSRF token tidak valid.")
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 400)
+        response.headers["HX-Refresh"] = "true"
+        return response
+    return make_response(
+        render_template("errors/page.html", status=400, message="Sesi formulir kedaluwarsa. Muat ulang halaman."),
+        400,
+    )
+
+
+def handle_unexpected(error: Exception):
+    """Log and answer 500 in the caller's format."""
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error")
+    if wants_json():
+        return json_error(500)
+    return make_response(render_template("errors/page.html", status=500, message=MESSAGES[500]), 500)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,5 @@
+"""CLI: import-units, import-employees, import-acting, seed-demo."""
+
+
+def register(app) -> None:
+    pass
