@@ -91,6 +91,7 @@ def save_employee(actor, *, nip: str, name: str, status: str, jenjang: str, unit
     """Create or update the employee keyed by ``nip``; a change of unit, jenjang or headship
     closes the old ``Position`` the day before ``effective`` (default today) and opens a new one.
     A new employee's first position starts on 1 January of the year so the whole year resolves."""
+    unit_id = unit.id  # read first: refreshing an expired unit would autoflush a half-filled new employee
     employee = db.session.scalar(select(Employee).where(Employee.nip == nip))
     before = snapshot(employee, EMPLOYEE_FIELDS) if employee else None
     is_new = employee is None
@@ -100,7 +101,7 @@ def save_employee(actor, *, nip: str, name: str, status: str, jenjang: str, unit
     employee.name, employee.name_key = name, name.lower()
     employee.status, employee.jenjang = status, jenjang
     employee.jf_name, employee.golongan = jf_name or None, golongan or None
-    employee.unit, employee.unit_id = unit, unit.id
+    employee.unit, employee.unit_id = unit, unit_id
     employee.is_head, employee.email = bool(is_head), email or None
     db.session.flush()
     today = effective or clock.today()
