@@ -40,3 +40,21 @@ def make_user(employee, *roles: str, password: str = PASSWORD):
         auth_services.grant_role(None, employee, role)
     db.session.commit()
     return user
+
+
+def login_as(client, user) -> None:
+    """Log a test client in as ``user`` through the session (no login form needed).
+
+    ``_id`` is the identifier Flask-Login's "strong" session protection checks (remote address
+    and user agent); without it the session is wiped on the next request."""
+    from flask import g
+    from flask_login.utils import _create_identifier
+
+    # Tests keep one app context across requests, and Flask-Login caches the user in ``g``.
+    g.pop("_login_user", None)
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session["_id"] = identifier
