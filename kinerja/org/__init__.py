@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
-from kinerja.org import views  # noqa: E402,F401
+from kinerja.org import import_views, views  # noqa: E402,F401
