@@ -1,0 +1,1 @@
+"""Pages of the planning wing (filled in by the Planning issue)."""
