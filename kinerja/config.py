@@ -18,6 +18,7 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    LOGIN_ADDRESS_MAX_FAILURES = 50  # per client address and worker, over LOGIN_LOCK_MINUTES; 0: off
     PAGE_SIZE = 50
     DEFAULT_TIMEZONE = "Asia/Jakarta"
 

@@ -9,6 +9,7 @@ MESSAGES = {
     401: "Silakan masuk terlebih dahulu.",
     403: "Anda tidak berhak mengakses halaman ini.",
     404: "Halaman atau data tidak ditemukan.",
+    405: "Metode permintaan tidak diizinkan untuk alamat ini.",
     409: "Data sedang dalam status yang tidak mengizinkan tindakan ini.",
     413: "Berkas terlalu besar.",
     422: "Isian belum benar.",
@@ -33,8 +34,20 @@ def json_error(status: int, message: str | None = None, details=None):
 
 def handle_http_error(error: HTTPException):
     """Render an HTTP error as JSON, as a small partial for HTMX, or as a page."""
+    response = _http_error_response(error)
+    # keep what the exception says about the answer (Allow on 405, WWW-Authenticate on 401)
+    for name in ("Allow", "WWW-Authenticate"):
+        for header, value in error.get_headers():
+            if header == name and name not in response.headers:
+                response.headers[name] = value
+    return response
+
+
+def _http_error_response(error: HTTPException):
     status = error.code or 500
-    message = error.description if isinstance(error.description, str) and status != 500 else None
+    # werkzeug's own descriptions are English: show ours unless the code gave a specific one
+    specific = isinstance(error.description, str) and error.description != type(error).description
+    message = error.description if specific and status != 500 else None
     if wants_json():
         return json_error(status, message or MESSAGES.get(status))
     if status == 401 and request.headers.get("HX-Request") == "true":

@@ -4,6 +4,8 @@
 import os
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from kinerja import create_app
@@ -19,6 +21,19 @@ def database_url(tmp_path_factory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
+class ForgetfulClient(FlaskClient):
+    """A test client for tests that keep one app context across requests: Flask-Login caches
+    the user (and Flask-WTF the CSRF token) in ``g`` of that context, so forget them before each
+    request, as a real server would."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+            g.pop("csrf_token", None)  # Flask-WTF caches the signed token in g too
+            g.pop("api_user", None)  # set by kinerja.api.auth.token_required
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _app(database_url, tmp_path_factory):
     app = create_app(
@@ -31,6 +46,7 @@ def _app(database_url, tmp_path_factory):
             "REDIS_URL": None,
         }
     )
+    app.test_client_class = ForgetfulClient
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -43,6 +59,10 @@ def _empty_all_tables() -> None:
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        for table in tables:  # cut reference cycles (skp <-> dialog_kinerja) before deleting
+            for fk in table.foreign_keys:
+                if fk.use_alter and fk.parent.nullable:
+                    db.session.execute(table.update().values({fk.parent.name: None}))
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()

@@ -1,7 +1,10 @@
 """Accounts: passwords, login throttling, roles and API tokens."""
 
 import hashlib
+import ipaddress
 import secrets
+import threading
+from collections import deque
 from datetime import timedelta
 
 from flask import current_app
@@ -116,3 +119,113 @@ def user_for_token(token: str) -> User | None:
     if api_token is None or not api_token.user.active:
         return None
     return api_token.user
+
+
+# --- throttling by client address and the password policy (used by the login page and CLI) ---
+
+PASSWORD_MIN_LENGTH = 8
+
+
+def password_problem(password: str, nip: str | None = None) -> str | None:
+    """Return why a new password is not acceptable, or None when it is."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"Kata sandi minimal {PASSWORD_MIN_LENGTH} karakter."
+    if nip is not None and nip in password:
+        return "Kata sandi tidak boleh memuat NIP."
+    return None
+
+
+class TooManyAttempts(Exception):
+    """Too many failed logins from one client address: refused until ``until``."""
+
+    def __init__(self, until):
+        super().__init__(until)
+        self.until = until
+
+
+class FailureWindow:
+    """Failed logins per client address over a sliding window, kept in this process's memory.
+
+    Each worker process keeps its own counts and a restart forgets them: this slows password
+    spraying across many NIPs; the per-account lock in the database is the guarantee.
+    """
+
+    MAX_ADDRESSES = 10_000  # bounds memory under a flood of spoofed or rotating addresses
+
+    def __init__(self):
+        self._failures: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    def _prune(self, key: str, since) -> deque:
+        times = self._failures.get(key, deque())
+        while times and times[0] <= since:
+            times.popleft()
+        if not times:
+            self._failures.pop(key, None)
+        return times
+
+    def blocked_until(self, key: str, limit: int, window: timedelta):
+        """Return until when ``key`` is refused, or None while it is under ``limit`` failures."""
+        now = clock.now()
+        with self._lock:
+            times = self._prune(key, now - window)
+            return times[-limit] + window if limit and len(times) >= limit else None
+
+    def add(self, key: str, window: timedelta) -> None:
+        """Count one failure for ``key`` now."""
+        now = clock.now()
+        with self._lock:
+            if len(self._failures) >= self.MAX_ADDRESSES:
+                for other in list(self._failures):
+                    self._prune(other, now - window)
+                if len(self._failures) >= self.MAX_ADDRESSES:
+                    self._failures.clear()
+            self._failures.setdefault(key, deque()).append(now)
+
+    def clear(self) -> None:
+        """Forget every count (tests, or an operator after an incident)."""
+        with self._lock:
+            self._failures.clear()
+
+
+address_failures = FailureWindow()
+
+
+def authenticate_from(address: str | None, nip: str, password: str) -> User | None:
+    """Check a login coming from a client address; throttle the address, then the account.
+
+    :raise TooManyAttempts: while the address has failed LOGIN_ADDRESS_MAX_FAILURES times
+        within LOGIN_LOCK_MINUTES (0 turns the address limit off)
+    :raise LoginLocked: while the account is locked
+    """
+    config = current_app.config
+    limit = config.get("LOGIN_ADDRESS_MAX_FAILURES", 50)
+    if not limit or not _throttled_address(address):
+        return authenticate(nip, password)
+    window = timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+    until = address_failures.blocked_until(address, limit, window)
+    if until is not None:
+        raise TooManyAttempts(until)
+    try:
+        user = authenticate(nip, password)
+    except LoginLocked:
+        address_failures.add(address, window)
+        raise
+    if user is None:
+        address_failures.add(address, window)
+    return user
+
+
+def _throttled_address(address: str | None) -> bool:
+    """Tell whether logins from ``address`` are counted per address.
+
+    A loopback peer is the reverse proxy in front of the app (or an operator on the server):
+    everybody's requests come from it, and throttling it would lock the whole agency out.
+    Behind a proxy, ProxyFix must give the real client address for this limit to apply.
+    """
+    if not address:
+        return False
+    try:
+        return not ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return True

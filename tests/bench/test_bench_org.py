@@ -45,14 +45,11 @@ def test_bench_resolve_one(bench_ctx, benchmark, nip_index):
 
 @pytest.fixture
 def hr_client(bench_ctx):
-    from tests.factories import make_user
+    from tests.factories import login_as, make_user
 
-    hr = db.session.get(Employee, 1)
-    user = make_user(hr, "KEPEGAWAIAN")
+    user = make_user(db.session.get(Employee, 1), "KEPEGAWAIAN")
     client = bench_ctx.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    login_as(client, user)
     return client
 
 
