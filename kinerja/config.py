@@ -21,6 +21,7 @@ class Defaults:
     LOGIN_ADDRESS_MAX_FAILURES = 50  # per client address and worker, over LOGIN_LOCK_MINUTES; 0: off
     PAGE_SIZE = 50
     DEFAULT_TIMEZONE = "Asia/Jakarta"
+    PROXY_COUNT = 0  # trusted reverse proxies in front of the app (KINERJA_PROXY_COUNT)
 
 
 def from_environment() -> dict:
@@ -31,6 +32,8 @@ def from_environment() -> dict:
     for key in ("SECRET_KEY", "REDIS_URL", "UPLOAD_FOLDER"):
         if os.environ.get(key):
             env[key] = os.environ[key]
+    if os.environ.get("KINERJA_PROXY_COUNT"):
+        env["PROXY_COUNT"] = int(os.environ["KINERJA_PROXY_COUNT"])
     if os.environ.get("KINERJA_SECURE_COOKIES") == "1":
         env["SESSION_COOKIE_SECURE"] = True
         env["REMEMBER_COOKIE_SECURE"] = True
