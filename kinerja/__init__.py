@@ -25,6 +25,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(from_environment())
     if test_config:
         app.config.update(test_config)
+    if app.config.get("PROXY_COUNT"):
+        # behind N trusted reverse proxies: take the client address from X-Forwarded-For
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "kinerja.sqlite3")
@@ -45,15 +51,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     # Every model is imported here so that metadata and migrations see the whole schema.
+    from kinerja import api, auth, home, org, planning
     from kinerja.audit import models as _audit_models  # noqa: F401
     from kinerja.auth import models as _auth_models  # noqa: F401
     from kinerja.org import models as _org_models  # noqa: F401
-
-    from kinerja import api, auth, home, org
+    from kinerja.planning import models as _planning_models  # noqa: F401
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(org.bp)
+    app.register_blueprint(planning.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies
 
