@@ -45,3 +45,14 @@ def test_init_db_twice_matches_the_models(fresh_database_url):
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
         assert diff == []
         db.engine.dispose()
+
+
+def test_downgrade_to_nothing_and_back(fresh_database_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url, "TESTING": True})
+    runner = app.test_cli_runner()
+    for args in (["init-db"], ["db", "downgrade", "base"], ["init-db"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert set(db.metadata.tables) <= set(inspect(db.engine).get_table_names())
+        db.engine.dispose()
