@@ -409,3 +409,19 @@ def unit_path(unit: Unit) -> list[Unit]:
     ids = unit.ancestor_ids()
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
     return [units[i] for i in ids if i in units]
+
+
+def awaiting_signature(employee: Employee, year: int) -> list[PerjanjianKinerja]:
+    """Return the draft PKs of a year that wait for this employee's signature, as either party."""
+    stmt = (
+        select(PerjanjianKinerja)
+        .where(
+            PerjanjianKinerja.year == year,
+            PerjanjianKinerja.status == "DRAFT",
+            ((PerjanjianKinerja.head_id == employee.id) & PerjanjianKinerja.signed_by_head_at.is_(None))
+            | ((PerjanjianKinerja.superior_id == employee.id) & PerjanjianKinerja.signed_by_superior_at.is_(None)),
+        )
+        .options(selectinload(PerjanjianKinerja.unit), selectinload(PerjanjianKinerja.head))
+        .order_by(PerjanjianKinerja.unit_id)
+    )
+    return list(db.session.scalars(stmt))

@@ -211,7 +211,8 @@ def pk_list():
     rows = [(u, found.get(u.id)) for u in units if pk_queries.can_view_unit_pk(current_user, u)]
     create_form = CreatePkForm(formdata=None, data={"year": year, "unit": me.unit.code if me.is_head else ""})
     return render_page_or_partial("planning/pk_list.html", "planning/_pk_list.html", year=year, rows=rows,
-                                  filter_form=form, create_form=create_form, action_error=None)
+                                  filter_form=form, create_form=create_form, action_error=None,
+                                  to_sign=pk_queries.awaiting_signature(me, year))
 
 
 @bp.post("/pk")

@@ -376,3 +376,17 @@ def test_every_page_change_is_audited(client, org, draft):
     actions = list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "pk",
                                                                       AuditEntry.actor_id == org.direktur.id)))
     assert actions == ["pk.penugasan.add", "pk.sign"]
+
+
+def test_list_shows_the_pks_waiting_for_my_signature(client, org, draft):
+    """The superior (pihak kedua) finds the PK he must sign on his list, though it is not his unit's."""
+    as_user(client, org, "deputi")
+    page = client.get(f"/planning/pk?year={YEAR}").get_data(as_text=True)
+    assert 'id="pk-to-sign"' in page and f"/planning/pk/{draft.id}" in page and "pihak kedua" in page
+    client.post(f"/planning/pk/{draft.id}/sign", data={})
+    as_user(client, org, "direktur")
+    page = client.get(f"/planning/pk?year={YEAR}").get_data(as_text=True)
+    assert "pihak pertama" in page
+    client.post(f"/planning/pk/{draft.id}/sign", data={})
+    page = client.get(f"/planning/pk?year={YEAR}").get_data(as_text=True)
+    assert 'id="pk-to-sign"' not in page
