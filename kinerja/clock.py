@@ -12,3 +12,8 @@ def now() -> datetime:
 def today(tz: str = "Asia/Jakarta") -> date:
     """Return today's date in the given IANA time zone."""
     return now().astimezone(ZoneInfo(tz)).date()
+
+
+def stamp() -> datetime:
+    """Return now as a naive UTC datetime: the form every timestamp column stores."""
+    return now().replace(tzinfo=None)

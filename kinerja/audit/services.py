@@ -31,7 +31,7 @@ def record(actor, action: str, object_type: str, object_id, before: dict | None 
     :param actor: the acting ``Employee``, or ``None`` for the CLI and jobs
     """
     entry = AuditEntry(
-        at=clock.now().replace(tzinfo=None),
+        at=clock.stamp(),
         actor_id=actor.id if actor is not None else None,
         actor_label=actor.name if actor is not None else "sistem",
         action=action,

@@ -30,6 +30,21 @@ def acting_user():
     return current_user if current_user.is_authenticated else None
 
 
+def employee_has_role(employee: Employee | None, *roles: str) -> bool:
+    """Tell whether an employee's account holds one of ``roles`` (ADMIN holds every role)."""
+    from kinerja.auth.models import RoleGrant, User
+
+    if employee is None:
+        return False
+    stmt = (
+        select(RoleGrant.id)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(User.employee_id == employee.id, RoleGrant.role.in_((*roles, "ADMIN")))
+        .limit(1)
+    )
+    return db.session.scalar(stmt) is not None
+
+
 def role_required(*roles: str):
     """Let through only users holding one of ``roles`` (ADMIN holds all); 403 otherwise."""
 

@@ -78,7 +78,7 @@ def authenticate(nip: str, password: str) -> User | None:
 
     :raise LoginLocked: while the account is locked
     """
-    now = clock.now().replace(tzinfo=None)
+    now = clock.stamp()
     user = db.session.scalar(select(User).join(User.employee).where(Employee.nip == nip.strip()))
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)
@@ -106,7 +106,7 @@ def create_token(actor, employee: Employee) -> str:
     """Issue a new API token and return it (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     user = user_for(employee)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=clock.now().replace(tzinfo=None)))
+    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=clock.stamp()))
     record(actor, "user.create_token", "employee", employee.nip)
     return token
 

@@ -136,7 +136,7 @@ def add_override(actor, *, employee: Employee, assessor: Employee, reason: str, 
     override = DelegationOverride(
         employee_id=employee.id, assessor_id=assessor.id,
         assessor_superior_id=assessor_superior.id if assessor_superior else None,
-        reason=reason, start=start, end=end, created_at=clock.now().replace(tzinfo=None),
+        reason=reason, start=start, end=end, created_at=clock.stamp(),
     )
     db.session.add(override)
     db.session.flush()

@@ -24,8 +24,7 @@ from sqlalchemy import func, select
 
 from kinerja import clock
 from kinerja.audit.services import record, snapshot
-from kinerja.auth.access import acting_for
-from kinerja.auth.models import RoleGrant, User
+from kinerja.auth.access import PLANNING_ROLES, acting_for, employee_has_role
 from kinerja.extensions import db
 from kinerja.org.models import ActingAssignment, Employee, Unit
 from kinerja.planning.errors import NotAllowed, PlanningError, WrongState
@@ -47,7 +46,6 @@ from kinerja.planning.models import (
 from kinerja.rules.planning import Problem, as_number, check_weights, raise_for
 from kinerja.rules.trajectory import check_trajectory, expected_periods
 
-PLANNER_ROLES = ("PENGELOLA_KINERJA", "ADMIN")
 PK_FIELDS = ("unit_id", "year", "version", "status", "head_id", "superior_id", "signed_by_head_at",
              "signed_by_superior_at", "previous_id", "amendment_reason", "amendment_note",
              "amendment_approved_by_id")
@@ -60,19 +58,11 @@ ACTION_FIELDS = ("kind", "description", "period", "progress")
 MAX_TEXT = 4000
 
 
-def _now():
-    return clock.now().replace(tzinfo=None)
-
-
 # --- who ---------------------------------------------------------------------------------------
 
 def is_planner(actor: Employee | None) -> bool:
     """Tell whether an employee holds PENGELOLA_KINERJA (or ADMIN)."""
-    if actor is None:
-        return False
-    stmt = (select(RoleGrant.id).join(User, User.id == RoleGrant.user_id)
-            .where(User.employee_id == actor.id, RoleGrant.role.in_(PLANNER_ROLES)).limit(1))
-    return db.session.scalar(stmt) is not None
+    return employee_has_role(actor, *PLANNING_ROLES)
 
 
 def unit_head(unit: Unit, on: date | None = None) -> Employee | None:
@@ -232,7 +222,7 @@ def create_pk(actor, unit: Unit, year: int, *, head: Employee | None = None,
     superior = superior or resolve_superior(unit, on)
     pk = PerjanjianKinerja(unit=unit, unit_id=unit.id, year=year, version=1, status="DRAFT",
                            head_id=head.id if head else None, superior_id=superior.id if superior else None,
-                           created_at=_now())
+                           created_at=clock.stamp())
     db.session.add(pk)
     db.session.flush()
     record(actor, "pk.create", "pk", pk.id, None, snapshot(pk, PK_FIELDS))
@@ -570,7 +560,7 @@ def sign_pk(actor, pk: PerjanjianKinerja, as_party: str | None = None) -> Perjan
         raise WrongState("Anda sudah menandatangani Perjanjian Kinerja ini.", code="ALREADY_SIGNED")
     raise_for(signing_problems(pk))
     before = snapshot(pk, PK_FIELDS)
-    now = _now()
+    now = clock.stamp()
     if can_head:
         pk.signed_by_head_at = now
     else:
@@ -616,7 +606,7 @@ def amend_pk(actor, pk: PerjanjianKinerja, reason: str, note: str, approved_by: 
     new = PerjanjianKinerja(
         unit_id=pk.unit_id, year=pk.year, version=pk.version + 1, status="DRAFT", head_id=pk.head_id,
         superior_id=pk.superior_id, previous_id=pk.id, amendment_reason=reason, amendment_note=note,
-        amendment_approved_by_id=approved_by.id, created_at=_now(),
+        amendment_approved_by_id=approved_by.id, created_at=clock.stamp(),
         **{name: getattr(pk, name) for name in INPUT_FIELDS},
     )
     db.session.add(new)

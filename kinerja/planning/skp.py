@@ -13,8 +13,7 @@ from sqlalchemy import func, or_, select, update
 
 from kinerja import clock
 from kinerja.audit.services import record, snapshot
-from kinerja.auth.access import acting_for, is_assessor_of
-from kinerja.auth.models import RoleGrant, User
+from kinerja.auth.access import HR_ROLES, acting_for, employee_has_role, is_assessor_of
 from kinerja.extensions import db
 from kinerja.org.assessors import resolve_for
 from kinerja.org.models import AssessorLink, Employee, Position, Unit
@@ -38,7 +37,6 @@ from kinerja.rules import calendar as calendar_rules
 from kinerja.rules import skp as skp_rules
 from kinerja.rules.planning import MidYearChange, SkpAction, StudyLeavePlan
 
-HR_ROLES = ("KEPEGAWAIAN", "ADMIN")
 SKP_FIELDS = ("employee_id", "year", "version", "status", "period_start", "period_end", "unit_id", "jenjang",
               "position_id", "assessor_id", "previous_id", "revision_dialog_id", "return_reason", "closed_on",
               "effective_fraction", "study_leave_id")
@@ -50,19 +48,11 @@ CURRENT_STATUSES = ("DRAFT", "SUBMITTED", "APPROVED", "RETURNED")  # not SUPERSE
 MAX_TEXT = 2000
 
 
-def _now():
-    return clock.now().replace(tzinfo=None)
-
-
 # --- who may act -------------------------------------------------------------------------------
 
 def is_hr(actor: Employee | None) -> bool:
     """Tell whether an employee holds the KEPEGAWAIAN (or ADMIN) role."""
-    if actor is None:
-        return False
-    stmt = (select(RoleGrant.id).join(User, User.id == RoleGrant.user_id)
-            .where(User.employee_id == actor.id, RoleGrant.role.in_(HR_ROLES)).limit(1))
-    return db.session.scalar(stmt) is not None
+    return employee_has_role(actor, *HR_ROLES)
 
 
 def is_current_assessor(actor: Employee | None, employee: Employee) -> bool:
@@ -188,7 +178,7 @@ def _new_skp(employee: Employee, year: int, start: date, end: date, position: Po
         jenjang=jenjang or (position.jenjang if position else employee.jenjang),
         position_id=position.id if position else None,
         assessor_id=resolved.assessor.id if resolved.assessor else None,
-        effective_fraction=_fraction(employee, start, end), created_at=_now(),
+        effective_fraction=_fraction(employee, start, end), created_at=clock.stamp(),
     )
     skp.employee = employee
     skp.perilaku = [SkpPerilaku(value=code) for code in berakhlak.CODES]
@@ -490,7 +480,7 @@ def record_dialog(actor, employee: Employee, *, held_on: date, medium: str, summ
     dialog = DialogKinerja(
         skp_id=skp.id if skp is not None else None, employee_id=employee.id, assessor_id=assessor_id,
         held_on=held_on, medium=medium, summary=summary, agreed_points=_optional_text(agreed_points),
-        created_by_id=actor.id if actor is not None else None, created_at=_now(),
+        created_by_id=actor.id if actor is not None else None, created_at=clock.stamp(),
     )
     db.session.add(dialog)
     db.session.flush()
@@ -535,7 +525,7 @@ def submit_skp(actor, skp: Skp) -> Skp:
     new_status = _apply(actor, skp, SkpAction.SUBMIT)
     _check_complete(skp)
     before = {"status": skp.status, "assessor_id": skp.assessor_id}
-    skp.status, skp.submitted_at, skp.return_reason = new_status, _now(), None
+    skp.status, skp.submitted_at, skp.return_reason = new_status, clock.stamp(), None
     resolved = resolve_for(skp.employee)
     if resolved.assessor is not None:
         skp.assessor_id = resolved.assessor.id  # it lands in the queue of today's assessor
@@ -549,7 +539,7 @@ def approve_skp(actor, skp: Skp) -> Skp:
     new_status = _apply(actor, skp, SkpAction.APPROVE)
     before = {"status": skp.status, "assessor_id": skp.assessor_id}
     resolved = resolve_for(skp.employee)
-    skp.status, skp.approved_at = new_status, _now()
+    skp.status, skp.approved_at = new_status, clock.stamp()
     skp.approved_by_id = actor.id if actor is not None else None
     if resolved.assessor is not None:
         skp.assessor_id = resolved.assessor.id
@@ -617,7 +607,7 @@ def _next_version(old: Skp, *, dialog: DialogKinerja | None, unit_id: int | None
         period_start=old.period_start, period_end=old.period_end, unit_id=unit_id or old.unit_id,
         jenjang=old.jenjang, position_id=old.position_id, assessor_id=assessor_id or old.assessor_id,
         previous_id=old.id, revision_dialog_id=dialog.id if dialog is not None else None,
-        effective_fraction=old.effective_fraction, study_leave_id=old.study_leave_id, created_at=_now(),
+        effective_fraction=old.effective_fraction, study_leave_id=old.study_leave_id, created_at=clock.stamp(),
     )
     new.employee = old.employee
     new.perilaku = [SkpPerilaku(value=code) for code in berakhlak.CODES]
