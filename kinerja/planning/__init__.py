@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
 
-from kinerja.planning import pk_views, skp_views  # noqa: E402,F401
+from kinerja.planning import changes_views, pk_views, skp_views  # noqa: E402,F401
