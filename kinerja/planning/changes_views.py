@@ -112,8 +112,8 @@ class Preview:
     no_skp: bool = False  # a cuti of a year or more: no SKP until he is back
 
 
-def _open_skp_on(employee: Employee, on: date) -> Skp | None:
-    return skp._open_skp_on(employee, on)
+def open_skp_on(employee: Employee, on: date) -> Skp | None:
+    return skp.open_skp_on(employee, on)
 
 
 def preview_transfer(employee: Employee, unit: Unit, on: date) -> Preview:
@@ -130,7 +130,7 @@ def preview_transfer(employee: Employee, unit: Unit, on: date) -> Preview:
                          f"{_position_name(employee.jenjang, employee.jf_name, False)}.")
     if employee.is_head:
         preview.lines.append("Pegawai tidak lagi menjabat kepala unit kerja.")
-    current = _open_skp_on(employee, on)
+    current = open_skp_on(employee, on)
     if current is None:
         preview.lines.append(f"Belum ada SKP yang mencakup {_d(on)}; tidak ada SKP yang diubah.")
     elif current.status == "SUBMITTED":
@@ -140,7 +140,7 @@ def preview_transfer(employee: Employee, unit: Unit, on: date) -> Preview:
         preview.lines.append(f"{_skp_name(current)} dipindahkan ke {unit.name}; Pejabat Penilai ditentukan "
                              "ulang untuk unit baru.")
     else:
-        revision = skp._open_revision(current)
+        revision = skp.open_revision(current)
         if revision is not None:
             preview.lines.append(f"Revisi yang sedang dibuka (versi {revision.version}) dipindahkan ke {unit.name} "
                                  "untuk disetujui Pejabat Penilai yang baru.")
@@ -163,7 +163,7 @@ def preview_position(employee: Employee, unit: Unit, jenjang: str, on: date, *, 
                            "(SKP direvisi).")
         return preview
     preview.lines.append(MID_YEAR_CHANGE_LABELS[change] + ".")
-    old = _open_skp_on(employee, on)
+    old = open_skp_on(employee, on)
     closed_end = on - timedelta(days=1)
     if old is not None and old.period_start >= on:
         preview.problem = "Tanggal perubahan jabatan harus sesudah awal periode SKP lama."
@@ -174,10 +174,10 @@ def preview_position(employee: Employee, unit: Unit, jenjang: str, on: date, *, 
         preview.lines.append(f"SKP lama ({_skp_name(old)}) ditutup per tanggal {_d(closed_end)} dan dinilai di unit "
                              f"lama ({old.unit.name}); porsi waktu kerja efektifnya dihitung untuk "
                              f"{_d(old.period_start)} – {_d(closed_end)}.")
-        if old.status == "APPROVED" and skp._open_revision(old) is not None:
+        if old.status == "APPROVED" and skp.open_revision(old) is not None:
             preview.lines.append("Revisi SKP lama yang sedang dibuka ikut ditutup.")
     year_end = date(on.year, 12, 31)
-    leaves = skp._leaves_of(employee, date(on.year, 1, 1), year_end)
+    leaves = skp.leaves_of(employee, date(on.year, 1, 1), year_end)
     allowed = calendar_rules.skp_period(leaves, on.year)
     start, end = (max(on, allowed[0]), min(year_end, allowed[1])) if allowed else (on, year_end)
     if allowed is None or start > end:
@@ -200,7 +200,7 @@ def preview_study(employee: Employee, kind: str, start: date, end: date | None) 
         return preview
     preview.lines.append(f"{STUDY_LEAVE_KIND_LABELS.get(kind, kind)}, {_d(start)} – "
                          f"{_d(end) if end else 'belum ditentukan'}: {STUDY_LEAVE_PLAN_LABELS[plan].lower()}.")
-    current = _open_skp_on(employee, start)
+    current = open_skp_on(employee, start)
     keep_rhk = plan != StudyLeavePlan.ONLY_STUDY_EXPECTATIONS
     if current is None:
         if keep_rhk:
@@ -213,7 +213,7 @@ def preview_study(employee: Employee, kind: str, start: date, end: date | None) 
         return preview
     target = current
     if not current.is_editable and current.status != "SUBMITTED":
-        target = skp._open_revision(current) or current
+        target = skp.open_revision(current) or current
     if target.status == "SUBMITTED":
         preview.lines.append(f"{_skp_name(target)} sedang diajukan: kembali menjadi draf.")
     if target.is_editable or target.status == "SUBMITTED":
@@ -244,7 +244,7 @@ def _affected_skps(employee: Employee, start: date, end: date) -> list[Skp]:
 
 
 def _fraction_row(employee: Employee, item: Skp, extra: tuple[date, date] | None) -> FractionRow:
-    leaves = skp._leaves_of(employee, item.period_start, item.period_end)
+    leaves = skp.leaves_of(employee, item.period_start, item.period_end)
     if extra is not None:
         leaves.append(extra)
     after = calendar_rules.effective_fraction(item.period_start, item.period_end, leaves)
@@ -258,7 +258,7 @@ def _fraction_row(employee: Employee, item: Skp, extra: tuple[date, date] | None
 
 def _known_leaves(employee: Employee, start: date, end: date) -> list[tuple[date, date]]:
     """Return the employee's recorded cuti near a period (a year either side: enough to merge with)."""
-    return skp._leaves_of(employee, date(start.year - 1, 1, 1), date(end.year + 1, 12, 31))
+    return skp.leaves_of(employee, date(start.year - 1, 1, 1), date(end.year + 1, 12, 31))
 
 
 def _long_leave_span(known: list[tuple[date, date]], start: date, end: date) -> tuple[date, date] | None:
@@ -463,7 +463,7 @@ def change_position(nip):
     employee = get_employee_or_404(nip)
 
     def perform(form):
-        closed = _open_skp_on(employee, form.on.data)
+        closed = open_skp_on(employee, form.on.data)
         closed_version = (closed.year, closed.version) if closed is not None else None
         new = skp.change_position(_me(), employee, form.unit_obj, form.jenjang.data, form.on.data,
                                   is_head=bool(form.is_head.data), jf_name=form.jf_name.data or None)

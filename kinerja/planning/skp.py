@@ -133,7 +133,8 @@ def _position_on(employee: Employee, on: date, until: date) -> tuple[Position | 
     return None, on
 
 
-def _leaves_of(employee: Employee, start: date, end: date) -> list[tuple[date, date]]:
+def leaves_of(employee: Employee, start: date, end: date) -> list[tuple[date, date]]:
+    """Return the cuti periods of an employee that overlap ``start``–``end``."""
     rows = db.session.execute(
         select(Leave.start, Leave.end).where(Leave.employee_id == employee.id, Leave.start <= end,
                                              Leave.end >= start))
@@ -146,7 +147,7 @@ def _skp_range(employee: Employee, year: int, start: date, end: date) -> tuple[d
     :raise PlanningError: ``LONG_LEAVE`` when such a cuti covers the whole period (no SKP until he is back)
     """
     first, last = date(year, 1, 1), date(year, 12, 31)
-    allowed = calendar_rules.skp_period(_leaves_of(employee, first, last), year)
+    allowed = calendar_rules.skp_period(leaves_of(employee, first, last), year)
     if allowed is not None:
         start, end = max(start, allowed[0]), min(end, allowed[1])
     if allowed is None or start > end:
@@ -157,7 +158,7 @@ def _skp_range(employee: Employee, year: int, start: date, end: date) -> tuple[d
 
 def _fraction(employee: Employee, start: date, end: date) -> float:
     """Return the share of working time left after cuti in a period (1.0 without cuti)."""
-    return calendar_rules.effective_fraction(start, end, _leaves_of(employee, start, end))
+    return calendar_rules.effective_fraction(start, end, leaves_of(employee, start, end))
 
 
 def _overlapping_current(employee: Employee, start: date, end: date, exclude_id: int | None = None) -> Skp | None:
@@ -631,7 +632,7 @@ def _repoint_cascades(old: Skp, new: Skp) -> None:
                            .values(leader_rhk_id=copy_id))
 
 
-def _open_revision(old: Skp) -> Skp | None:
+def open_revision(old: Skp) -> Skp | None:
     """Return a revision of ``old`` still in progress (not yet approved), if any."""
     return db.session.scalar(select(Skp).where(Skp.previous_id == old.id,
                                                Skp.status.in_(("DRAFT", "SUBMITTED", "RETURNED"))).limit(1))
@@ -649,7 +650,7 @@ def revise_skp(actor, skp: Skp, dialog: DialogKinerja) -> Skp:
     if dialog is None or dialog.employee_id != skp.employee_id:
         raise PlanningError("Pilih dialog kinerja pegawai ini yang menyepakati revisi.", "dialog",
                             code="DIALOG_REQUIRED")
-    if _open_revision(skp) is not None:
+    if open_revision(skp) is not None:
         raise WrongState("Revisi SKP ini sudah dibuka dan belum disetujui.", code="REVISION_OPEN")
     new = _next_version(skp, dialog=dialog)
     if dialog.skp_id is None:
@@ -709,7 +710,7 @@ def _require_hr_or_system(actor) -> None:
         raise NotAllowed("Hanya Kepegawaian yang dapat mencatat perubahan ini.", code="NOT_HR")
 
 
-def _open_skp_on(employee: Employee, on: date) -> Skp | None:
+def open_skp_on(employee: Employee, on: date) -> Skp | None:
     """Return the current SKP whose period covers a date (the newest version)."""
     return db.session.scalar(
         select(Skp).where(Skp.employee_id == employee.id, Skp.status.in_(CURRENT_STATUSES),
@@ -744,7 +745,7 @@ def transfer_employee(actor, employee: Employee, new_unit: Unit, on: date) -> Sk
     if new_unit.id == employee.unit_id:
         raise PlanningError("Unit kerja baru sama dengan unit kerja sekarang.", "unit", code="SAME_UNIT")
     _save_position(actor, employee, unit=new_unit, jenjang=employee.jenjang, on=on, is_head=False)
-    skp = _open_skp_on(employee, on)
+    skp = open_skp_on(employee, on)
     if skp is None:
         return None
     resolved = resolve_for(employee, on)
@@ -760,7 +761,7 @@ def transfer_employee(actor, employee: Employee, new_unit: Unit, on: date) -> Sk
         _skp_record(actor, "skp.transfer", skp, {"status": "SUBMITTED"},
                     {"status": "DRAFT", "unit_id": new_unit.id, "assessor_id": assessor_id}, reason=reason)
         return skp
-    existing = _open_revision(skp)
+    existing = open_revision(skp)
     if existing is not None:
         existing.unit_id, existing.assessor_id = new_unit.id, assessor_id
         if existing.status == "SUBMITTED":
@@ -790,7 +791,7 @@ def change_position(actor, employee: Employee, new_unit: Unit, new_jenjang: str,
     if change != MidYearChange.CLOSE_AND_NEW:
         raise PlanningError("Jabatan tidak berubah; perpindahan unit tanpa perubahan jabatan dicatat sebagai "
                             "mutasi (SKP direvisi).", "jenjang", code="SAME_POSITION")
-    old = _open_skp_on(employee, on)
+    old = open_skp_on(employee, on)
     if old is not None and old.period_start >= on:
         raise PlanningError("Tanggal perubahan jabatan harus sesudah awal periode SKP lama.", "on",
                             code="INVALID_DATE")
@@ -801,7 +802,7 @@ def change_position(actor, employee: Employee, new_unit: Unit, new_jenjang: str,
         old.period_end, old.closed_on = closed_end, closed_end
         old.effective_fraction = _fraction(employee, old.period_start, closed_end)
         old.status = "CLOSED"
-        revision = _open_revision(old)
+        revision = open_revision(old)
         if revision is not None:
             revision.status, revision.period_end, revision.closed_on = "CLOSED", closed_end, closed_end
         _skp_record(actor, "skp.close", old, before, snapshot(old, ("status", "period_end", "closed_on")),
@@ -833,7 +834,7 @@ def start_study_leave(actor, employee: Employee, kind: str, start: date, end: da
     db.session.flush()
     record(actor, "study_leave.create", "employee", employee.nip, None,
            {"kind": kind, "start": start, "end": end, "plan": str(plan)})
-    skp = _open_skp_on(employee, start)
+    skp = open_skp_on(employee, start)
     if plan == StudyLeavePlan.ONLY_STUDY_EXPECTATIONS:
         if skp is None:
             position, _ = _position_on(employee, start, date(start.year, 12, 31))
@@ -859,7 +860,7 @@ def _attach_study(actor, skp: Skp, leave: StudyLeave, *, keep_rhk: bool, dialog)
             db.session.flush()
         _skp_record(actor, "skp.study_leave", skp, before, {"study_leave_id": leave.id, "rhk": len(skp.rhk)})
         return skp
-    existing = _open_revision(skp)
+    existing = open_revision(skp)
     if existing is not None:
         return _attach_study(actor, existing, leave, keep_rhk=keep_rhk, dialog=dialog)
     new = _next_version(skp, dialog=dialog, with_rhk=keep_rhk)
