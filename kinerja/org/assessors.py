@@ -230,17 +230,22 @@ def resolve_for(employee: Employee, on: date | None = None) -> Resolved:
     officials and an override; the rest of the organisation is never loaded.
     """
     on = on or clock.today()
-    position = db.session.execute(
-        select(Position.unit_id, Position.jenjang, Position.jf_name, Position.is_head)
+    # his position on the date and the unit it is in, in one round trip
+    row = db.session.execute(
+        select(Position.unit_id, Position.jenjang, Position.jf_name, Position.is_head,
+               Unit.path, Unit.effective_region)
+        .join(Unit, Unit.id == Position.unit_id)
         .where(Position.employee_id == employee.id, *_covering(Position, on))
         .order_by(Position.start.desc(), Position.id.desc())
         .limit(1)
     ).first()
-    subject, unit_id = _subject(employee, tuple(position) if position else None)
-
-    own = db.session.execute(select(Unit.path, Unit.effective_region).where(Unit.id == unit_id)).first()
-    ids = _ancestor_ids(own.path) if own else [unit_id]
-    in_perwakilan = own is not None and own.effective_region == Region.PERWAKILAN
+    subject, unit_id = _subject(employee, tuple(row[:4]) if row else None)
+    if row is not None:
+        own = (row.path, row.effective_region)
+    else:  # before his first position: his current unit stands in
+        own = db.session.execute(select(Unit.path, Unit.effective_region).where(Unit.id == unit_id)).first()
+    ids = _ancestor_ids(own[0]) if own else [unit_id]
+    in_perwakilan = own is not None and own[1] == Region.PERWAKILAN
     units_stmt = select(*_UNIT_COLUMNS)
     if in_perwakilan:
         # the Sestama and the Sekretariat units are a few dozen rows: fetch them with the chain
