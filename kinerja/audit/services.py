@@ -46,10 +46,11 @@ def record(actor, action: str, object_type: str, object_id, before: dict | None 
 
 
 def history(object_type: str, object_id, limit: int = 100) -> list[AuditEntry]:
-    """Return the newest audit rows of one object."""
+    """Return the newest audit rows of one object, or of several (e.g. every version of a PK)."""
+    ids = [str(i) for i in object_id] if isinstance(object_id, (list, tuple, set)) else [str(object_id)]
     stmt = (
         select(AuditEntry)
-        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id))
+        .where(AuditEntry.object_type == object_type, AuditEntry.object_id.in_(ids))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(limit)
     )

@@ -79,6 +79,7 @@ def _unit_context(unit, *, acting_form=None, end_form=None, end_form_for=None, p
         "children": children,
         "child_heads": queries.heads_by_unit([c.id for c in children]),
         "child_acting": queries.acting_by_unit(today, [c.id for c in children]),
+        "audit": history("unit", unit.code),
     }
 
 

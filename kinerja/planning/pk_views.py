@@ -13,6 +13,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from kinerja import clock
+from kinerja.audit.services import history
 from kinerja.extensions import db
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
 from kinerja.org import queries as org_queries
@@ -616,7 +617,8 @@ def pk_history(pk_id):
     if old_v is not None and old_v != new_v:
         diff = pk_queries.diff_pk(pk_queries.load_pk(by_version[old_v].id), pk_queries.load_pk(by_version[new_v].id))
     return render_page_or_partial("planning/pk_history.html", "planning/_pk_diff.html", pk=item, versions=versions,
-                                  diff=diff, old_v=old_v, new_v=new_v)
+                                  diff=diff, old_v=old_v, new_v=new_v,
+                                  audit=history("pk", [v.id for v in versions]))
 
 
 # --- cascade tree ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kinerja import clock
+from kinerja.audit.services import history
 from kinerja.auth.access import acting_for, can_view_employee, is_assessor_of
 from kinerja.extensions import db
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
@@ -921,3 +922,13 @@ def dashboard():
                "days_left": skp_queries.days_until_sync(today, year)}
     return render_page_or_partial("planning/dashboard.html", "planning/_dashboard.html",
                                   status=200 if valid else 422, **context)
+
+
+@bp.get("/skp/<int:skp_id>/audit")
+@login_required
+def skp_audit(skp_id):
+    """Show the audit trail of every version of an SKP (loaded on demand on the SKP page)."""
+    item = get_skp_or_404(skp_id)
+    versions = skp_queries.skp_versions(item)
+    return render_page_or_partial("planning/skp_audit.html", "planning/_skp_audit.html", skp=item,
+                                  audit=history("skp", [v.id for v in versions] or [item.id]))

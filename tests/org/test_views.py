@@ -159,6 +159,7 @@ def test_unit_page_shows_facts_head_children_and_employees(org, client):
     assert "Deputi Madya" in page  # the head
     assert "DIT-1" in page and "DIT-2" in page  # children
     assert 'id="acting-list"' in page and 'id="unit-employees"' in page
+    assert "Jejak audit" in page and "unit.create" in page  # the audit trail of the unit
 
 
 def test_unit_page_unknown_code_is_404(org, client):

@@ -390,3 +390,9 @@ def test_list_shows_the_pks_waiting_for_my_signature(client, org, draft):
     client.post(f"/planning/pk/{draft.id}/sign", data={})
     page = client.get(f"/planning/pk?year={YEAR}").get_data(as_text=True)
     assert 'id="pk-to-sign"' not in page
+
+
+def test_history_page_shows_the_audit_trail_of_every_version(client, org, draft):
+    as_user(client, org, "direktur")
+    page = client.get(f"/planning/pk/{draft.id}/history").get_data(as_text=True)
+    assert "Jejak audit semua versi" in page and "pk.create" in page

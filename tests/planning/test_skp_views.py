@@ -772,3 +772,18 @@ def test_plain_forms_carry_the_csrf_token_even_when_prefixed(org, client, app):
     response = client.post(f"/planning/rhk/{rhk.id}/iki", data={**data, "csrf_token": token})
     assert response.status_code == 200
     assert db.session.scalar(select(func.count(Iki.id)).where(Iki.rhk_id == rhk.id)) == 1
+
+
+def test_audit_trail_of_an_skp_loads_on_demand(client, org):
+    item = new_skp(org.staff)
+    add_rhk(item, text="Rekap data kepegawaian")
+    login(client, org, org.staff)
+    page = client.get(f"/planning/skp/{item.id}").get_data(as_text=True)
+    assert f"/planning/skp/{item.id}/audit" in page and "skp.rhk.add" not in page  # not loaded with the page
+    partial = client.get(f"/planning/skp/{item.id}/audit", headers=HX)
+    assert partial.status_code == 200
+    body = partial.get_data(as_text=True)
+    assert "<html" not in body and "skp.create" in body and "skp.rhk.add" in body
+    assert "<html" in client.get(f"/planning/skp/{item.id}/audit").get_data(as_text=True)
+    login(client, org, org.other)
+    assert client.get(f"/planning/skp/{item.id}/audit", headers=HX).status_code == 403
