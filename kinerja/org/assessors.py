@@ -285,11 +285,15 @@ def _needs_loading(employee_id: int) -> bool:
 def _to_resolved(employee: Employee, on: date, resolution: Resolution) -> Resolved:
     """Turn the rules' answer into ``Employee`` rows (one query at most for both people)."""
     wanted = {o.id for o in (resolution.assessor, resolution.assessor_superior) if o is not None}
+    # hold the rows: the identity map only keeps them while something refers to them
+    loaded = {}
     if any(_needs_loading(i) for i in wanted):
-        list(db.session.scalars(select(Employee).where(Employee.id.in_(wanted))))
+        loaded = {e.id: e for e in db.session.scalars(select(Employee).where(Employee.id.in_(wanted)))}
 
     def load(official: Official | None) -> Employee | None:
-        return db.session.get(Employee, official.id) if official is not None else None
+        if official is None:
+            return None
+        return loaded.get(official.id) or db.session.get(Employee, official.id)
 
     return Resolved(
         employee=employee, on=on,
