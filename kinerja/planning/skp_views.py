@@ -310,6 +310,7 @@ def _skp_context(item: Skp, **overrides) -> dict:
         "show_pk": bool({"PK", "RENCANA_AKSI"} & set(_sources(item))),
         **helper,
         "editing_rhk_id": None, "edit_rhk_form": None, "editing_iki_id": None, "edit_iki_form": None,
+        "iki_open": None,
         "perilaku_rows": _perilaku_rows(item),
         "dialogs": sorted(item.dialogs, key=lambda d: (d.held_on, d.id)),
         "versions": skp_queries.skp_versions(item),
@@ -319,7 +320,8 @@ def _skp_context(item: Skp, **overrides) -> dict:
     }
     if can_edit:
         context["rhk_form"] = _rhk_form(item, helper, data={"kind": "UTAMA"})
-        context["iki_forms"] = {r.id: _iki_form(r.id) for r in item.rhk}
+        # the "Tambah IKI" forms are drawn on demand (iki_new): fifteen hidden forms cost more than the page
+        context["iki_forms"] = {}
         context["lampiran_form"] = LampiranForm(formdata=None, data={
             "sumber_daya": item.sumber_daya, "skema": item.skema_pertanggungjawaban, "konsekuensi": item.konsekuensi})
     if context["can_set_expectation"]:
@@ -516,6 +518,14 @@ def rhk_delete(rhk_id):
 
 
 # --- IKI ------------------------------------------------------------------------------------------
+
+
+@bp.get("/rhk/<int:rhk_id>/iki/new")
+@login_required
+def iki_new(rhk_id):
+    """Show an RHK block with its "Tambah IKI" form open (partial for HTMX, the SKP page otherwise)."""
+    rhk = _rhk_or_404(rhk_id)
+    return _rhk_item(rhk, iki_forms={rhk.id: _iki_form(rhk.id)}, iki_open=rhk.id)
 
 
 @bp.post("/rhk/<int:rhk_id>/iki")

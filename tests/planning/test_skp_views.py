@@ -787,3 +787,19 @@ def test_audit_trail_of_an_skp_loads_on_demand(client, org):
     assert "<html" in client.get(f"/planning/skp/{item.id}/audit").get_data(as_text=True)
     login(client, org, org.other)
     assert client.get(f"/planning/skp/{item.id}/audit", headers=HX).status_code == 403
+
+
+def test_add_iki_form_is_drawn_on_demand(client, org):
+    item = new_skp(org.staff)
+    rhk = add_rhk(item, text="Rekap data kepegawaian")
+    login(client, org, org.staff)
+    page = client.get(f"/planning/skp/{item.id}").get_data(as_text=True)
+    assert f"/planning/rhk/{rhk.id}/iki/new" in page and f'name="iki{rhk.id}-text"' not in page
+    partial = client.get(f"/planning/rhk/{rhk.id}/iki/new", headers=HX)
+    body = partial.get_data(as_text=True)
+    assert partial.status_code == 200 and "<html" not in body
+    assert f'id="rhk-{rhk.id}"' in body and f'name="iki{rhk.id}-text"' in body and "<details open" in body
+    full = client.get(f"/planning/rhk/{rhk.id}/iki/new").get_data(as_text=True)
+    assert "<html" in full and f'name="iki{rhk.id}-text"' in full
+    login(client, org, org.other)
+    assert client.get(f"/planning/rhk/{rhk.id}/iki/new", headers=HX).status_code == 403
