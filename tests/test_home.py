@@ -59,3 +59,10 @@ def test_hr_sees_links_and_count_without_assessor(org, client):
     assert "/org/employees" in section and "/org/units" in section and "/org/dashboard" in section
     assert '<span class="badge badge-err">1</span>' in section  # Sari, in the vacant Direktorat
     assert "dari 7 pegawai" in section
+
+
+def test_unit_heads_find_the_perjanjian_kinerja_and_staff_do_not(org, client):
+    text = home(client, org.pratama_user)
+    assert "/planning/pk" in text and "/planning/cascade" in text
+    text = home(client, org.staff_user)
+    assert 'href="/planning/pk"' not in text.split("<main", 1)[1]
