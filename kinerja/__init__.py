@@ -51,9 +51,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     # Every model is imported here so that metadata and migrations see the whole schema.
-    from kinerja import api, auth, home, org, planning
+    from kinerja import api, auth, execution, home, org, planning
     from kinerja.audit import models as _audit_models  # noqa: F401
     from kinerja.auth import models as _auth_models  # noqa: F401
+    from kinerja.execution import models as _execution_models  # noqa: F401
     from kinerja.org import models as _org_models  # noqa: F401
     from kinerja.planning import models as _planning_models  # noqa: F401
 
@@ -61,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(org.bp)
     app.register_blueprint(planning.bp)
+    app.register_blueprint(execution.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies
 
