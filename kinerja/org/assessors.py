@@ -231,9 +231,14 @@ def resolve_for(employee: Employee, on: date | None = None) -> Resolved:
     """
     on = on or clock.today()
     # his position on the date and the unit it is in, in one round trip
+    has_override = (
+        select(DelegationOverride.id)
+        .where(DelegationOverride.employee_id == employee.id, *_covering(DelegationOverride, on))
+        .exists()
+    )
     row = db.session.execute(
         select(Position.unit_id, Position.jenjang, Position.jf_name, Position.is_head,
-               Unit.path, Unit.effective_region)
+               Unit.path, Unit.effective_region, has_override.label("has_override"))
         .join(Unit, Unit.id == Position.unit_id)
         .where(Position.employee_id == employee.id, *_covering(Position, on))
         .order_by(Position.start.desc(), Position.id.desc())
@@ -262,7 +267,8 @@ def resolve_for(employee: Employee, on: date | None = None) -> Resolved:
     view.definitive = _definitive_heads(db.session.execute(definitive_stmt))
     view.acting = _acting_heads(db.session.execute(acting_stmt))
 
-    override = _override_for(employee.id, on)
+    # the override is asked for in the first query: most employees have none, so skip a round trip
+    override = _override_for(employee.id, on) if row is None or row.has_override else None
     resolution = view.resolve(subject, unit_id, override)
     return _to_resolved(employee, on, resolution)
 
