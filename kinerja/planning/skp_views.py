@@ -166,6 +166,23 @@ def _refuse(error: PlanningError):
     abort(422, description=error.message)
 
 
+def _perform(call, form=None) -> PlanningError | None:
+    """Run a service call and commit. A refusal no form can carry (NotAllowed, WrongState) aborts
+    with 403/409; any other is rolled back, put on ``form`` when given, and returned."""
+    try:
+        call()
+    except (NotAllowed, WrongState) as error:
+        db.session.rollback()
+        _refuse(error)
+    except PlanningError as error:
+        db.session.rollback()
+        if form is not None:
+            _attach(form, error)
+        return error
+    db.session.commit()
+    return None
+
+
 def _attach(form, error: PlanningError) -> None:
     """Put a service's error on the named field of the form, or on the form as a whole."""
     field = getattr(form, error.field, None) if error.field else None
@@ -442,16 +459,8 @@ def rhk_create(skp_id):
     form = _rhk_form(item, helper, formdata=request.form)
     if not form.validate_on_submit():
         return _render_skp(item, "planning/_skp_rhk.html", status=422, helper=helper, rhk_form=form)
-    try:
-        skp.add_rhk(_me(), item, **form.service_kwargs())
-    except (NotAllowed, WrongState) as error:
-        db.session.rollback()
-        _refuse(error)
-    except PlanningError as error:
-        db.session.rollback()
-        _attach(form, error)
+    if _perform(lambda: skp.add_rhk(_me(), item, **form.service_kwargs()), form):
         return _render_skp(_reload(item), "planning/_skp_rhk.html", status=422, rhk_form=form)
-    db.session.commit()
     flash("RHK ditambahkan.", "success")
     return _render_skp(_reload(item), "planning/_skp_rhk.html", oob_flash=True)
 
@@ -484,18 +493,10 @@ def rhk_update(rhk_id):
     form = _rhk_form(item, helper, formdata=request.form, prefix="edit")
     if not form.validate_on_submit():
         return _rhk_item(rhk, status=422, helper=helper, editing_rhk_id=rhk.id, edit_rhk_form=form)
-    try:
-        skp.update_rhk(_me(), rhk, **form.service_kwargs())
-    except (NotAllowed, WrongState) as error:
-        db.session.rollback()
-        _refuse(error)
-    except PlanningError as error:
-        db.session.rollback()
-        _attach(form, error)
+    if _perform(lambda: skp.update_rhk(_me(), rhk, **form.service_kwargs()), form):
         db.session.expire_all()
         return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id), status=422, helper=helper,
                          editing_rhk_id=rhk_id, edit_rhk_form=form)
-    db.session.commit()
     db.session.expire_all()
     return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id))
 
@@ -506,12 +507,8 @@ def rhk_delete(rhk_id):
     """Delete an RHK and its IKI; answer the RHK section."""
     rhk = _rhk_or_404(rhk_id)
     skp_id = rhk.skp_id
-    try:
-        skp.delete_rhk(_me(), rhk)
-    except PlanningError as error:
-        db.session.rollback()
+    if error := _perform(lambda: skp.delete_rhk(_me(), rhk)):
         _refuse(error)
-    db.session.commit()
     flash("RHK dihapus.", "success")
     db.session.expire_all()
     return _render_skp(_load_skp(skp_id), "planning/_skp_rhk.html", oob_flash=True)
@@ -536,17 +533,9 @@ def iki_create(rhk_id):
     form = _iki_form(rhk.id, formdata=request.form)
     if not form.validate_on_submit():
         return _rhk_item(rhk, status=422, iki_forms={rhk.id: form})
-    try:
-        skp.add_iki(_me(), rhk, **form.service_kwargs())
-    except (NotAllowed, WrongState) as error:
-        db.session.rollback()
-        _refuse(error)
-    except PlanningError as error:
-        db.session.rollback()
-        _attach(form, error)
+    if _perform(lambda: skp.add_iki(_me(), rhk, **form.service_kwargs()), form):
         db.session.expire_all()
         return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id), status=422, iki_forms={rhk_id: form})
-    db.session.commit()
     db.session.expire_all()
     return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id))
 
@@ -570,18 +559,10 @@ def iki_update(iki_id):
     form = _iki_form(rhk_id, formdata=request.form, prefix="edit")
     if not form.validate_on_submit():
         return _rhk_item(iki.rhk, status=422, editing_iki_id=iki.id, edit_iki_form=form)
-    try:
-        skp.update_iki(_me(), iki, **form.service_kwargs())
-    except (NotAllowed, WrongState) as error:
-        db.session.rollback()
-        _refuse(error)
-    except PlanningError as error:
-        db.session.rollback()
-        _attach(form, error)
+    if _perform(lambda: skp.update_iki(_me(), iki, **form.service_kwargs()), form):
         db.session.expire_all()
         return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id), status=422, editing_iki_id=iki_id,
                          edit_iki_form=form)
-    db.session.commit()
     db.session.expire_all()
     return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id))
 
@@ -592,12 +573,8 @@ def iki_delete(iki_id):
     """Delete an IKI; answer its RHK block."""
     iki = _iki_or_404(iki_id)
     rhk_id = iki.rhk_id
-    try:
-        skp.delete_iki(_me(), iki)
-    except PlanningError as error:
-        db.session.rollback()
+    if error := _perform(lambda: skp.delete_iki(_me(), iki)):
         _refuse(error)
-    db.session.commit()
     db.session.expire_all()
     return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id))
 
@@ -615,16 +592,8 @@ def perilaku_update(skp_id, value):
     form = PerilakuForm(prefix=value.lower())
     if not form.validate_on_submit():
         return _render_skp(item, "planning/_skp_perilaku.html", status=422, perilaku_forms={value: form})
-    try:
-        skp.set_perilaku_expectation(_me(), item, value, form.text.data or None)
-    except (NotAllowed, WrongState) as error:
-        db.session.rollback()
-        _refuse(error)
-    except PlanningError as error:
-        db.session.rollback()
-        _attach(form, error)
+    if _perform(lambda: skp.set_perilaku_expectation(_me(), item, value, form.text.data or None), form):
         return _render_skp(_reload(item), "planning/_skp_perilaku.html", status=422, perilaku_forms={value: form})
-    db.session.commit()
     flash("Ekspektasi khusus pimpinan disimpan.", "success")
     return _render_skp(_reload(item), "planning/_skp_perilaku.html", oob_flash=True)
 
@@ -637,17 +606,9 @@ def lampiran_update(skp_id):
     form = LampiranForm()
     if not form.validate_on_submit():
         return _render_skp(item, "planning/_skp_lampiran.html", status=422, lampiran_form=form)
-    try:
-        skp.set_lampiran(_me(), item, form.sumber_daya.data or None, form.skema.data or None,
-                         form.konsekuensi.data or None)
-    except (NotAllowed, WrongState) as error:
-        db.session.rollback()
-        _refuse(error)
-    except PlanningError as error:
-        db.session.rollback()
-        _attach(form, error)
+    if _perform(lambda: skp.set_lampiran(_me(), item, form.sumber_daya.data or None, form.skema.data or None,
+                             form.konsekuensi.data or None), form):
         return _render_skp(_reload(item), "planning/_skp_lampiran.html", status=422, lampiran_form=form)
-    db.session.commit()
     flash("Lampiran disimpan.", "success")
     return _render_skp(_reload(item), "planning/_skp_lampiran.html", oob_flash=True)
 
@@ -662,17 +623,12 @@ def dialog_create(skp_id):
     form = DialogForm()
     if not form.validate_on_submit():
         return _render_skp(item, "planning/_dialog_list.html", status=422, dialog_form=form)
-    try:
+    def record():
         skp.record_dialog(_me(), item.employee, held_on=form.held_on.data, medium=form.medium.data,
                           summary=form.summary.data, agreed_points=form.agreed_points.data or None, skp=item)
-    except (NotAllowed, WrongState) as error:
-        db.session.rollback()
-        _refuse(error)
-    except PlanningError as error:
-        db.session.rollback()
-        _attach(form, error)
+
+    if _perform(record, form):
         return _render_skp(_reload(item), "planning/_dialog_list.html", status=422, dialog_form=form)
-    db.session.commit()
     flash("Dialog kinerja dicatat.", "success")
     return _render_skp(_reload(item), "planning/_dialog_list.html", oob_flash=True)
 
@@ -744,12 +700,8 @@ def share_take(skp_id, share_id):
     share = db.get_or_404(PeranHasil, share_id, description="Peran hasil tidak ditemukan.")
     if share.employee_id != item.employee_id:
         abort(403)
-    try:
-        skp.take_share(_me(), item, share)
-    except PlanningError as error:
-        db.session.rollback()
+    if error := _perform(lambda: skp.take_share(_me(), item, share)):
         _refuse(error)
-    db.session.commit()
     flash("Peran hasil dijadikan RHK Anda.", "success")
     return hx_redirect(url_for("planning.skp_detail", skp_id=item.id))
 
