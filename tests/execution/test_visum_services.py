@@ -17,52 +17,8 @@ from kinerja.planning import skp as skp_services
 from kinerja.planning.models import Iki
 from kinerja.rules.planning import NotAllowed, PlanningRuleError, WrongState
 from kinerja.rules.week import VisumLocked
-from tests.planning.skp_fixtures import frozen, full_skp, leader_skp, org  # noqa: F401
-
-# Frozen clock: Thursday 15 January 2026 10:00 WIB. Its week (12-18 January) closes on Sunday
-# 18 January 23:59 local: 16:59 UTC in WIB, 15:59 UTC in WITA, 14:59 UTC in WIT.
-NOW = datetime(2026, 1, 15, 3, 0, tzinfo=UTC)
-FRIDAY = date(2026, 1, 16)
-THURSDAY = date(2026, 1, 15)
-AFTER_SYNC = datetime(2026, 2, 10, 3, 0, tzinfo=UTC)  # Tuesday 10 February, gate in force
-FEB_DAY = date(2026, 2, 9)
-
-
-@pytest.fixture
-def people(org):  # noqa: F811
-    return org["people"]
-
-
-@pytest.fixture
-def zoned(org, make_unit, make_employee):  # noqa: F811
-    """One Pelaksana in a WITA unit and one in a WIT unit."""
-    deputi = org["units"]["DEPUTI"]
-    wita = make_unit("PWK-WITA", "ESELON_II", deputi, timezone="Asia/Makassar")
-    wit = make_unit("PWK-WIT", "ESELON_II", deputi, timezone="Asia/Jayapura")
-    return {"Asia/Makassar": make_employee(wita, "PELAKSANA", effective=date(2026, 1, 1)),
-            "Asia/Jayapura": make_employee(wit, "PELAKSANA", effective=date(2026, 1, 1))}
-
-
-@pytest.fixture
-def approved(people):
-    """The analis's SKP approved by the Direktur (cascading from the Direktur's own approved SKP)."""
-    _, leader_rhk = leader_skp(people["direktur"], approve_by=people["deputi"])
-    skp = full_skp(people["analis"], parent=leader_rhk)
-    skp_services.submit_skp(people["analis"], skp)
-    skp_services.approve_skp(people["direktur"], skp)
-    db.session.commit()
-    return skp
-
-
-def iki_of(skp):
-    return skp.rhk[0].iki[0]
-
-
-def file(employee, day=THURSDAY, *, now=NOW, **kwargs):
-    kwargs.setdefault("activity", "Menyusun laporan")
-    visum = services.file_visum(employee, employee, day=day, now=now, **kwargs)
-    db.session.commit()
-    return visum
+from tests.execution.fixtures import AFTER_SYNC, FEB_DAY, FRIDAY, NOW, THURSDAY, file, iki_of
+from tests.planning.skp_fixtures import full_skp, leader_skp
 
 
 def audit(action, object_id=None):
