@@ -18,7 +18,7 @@ from kinerja.extensions import db
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
 from kinerja.org import queries as org_queries
 from kinerja.planning import bp, charts, pk, pk_queries
-from kinerja.planning.errors import NotAllowed, PlanningError, WrongState
+from kinerja.planning.errors import NotAllowed, PlanningError
 from kinerja.planning.models import Anggaran, Iku, PenugasanTambahan, PerjanjianKinerja, RencanaAksi, SasaranStrategis
 from kinerja.planning.pk_forms import (
     ACTION_KIND_LABELS,
@@ -38,6 +38,7 @@ from kinerja.planning.pk_forms import (
     YearUnitForm,
     trajectory_from_form,
 )
+from kinerja.refusals import attach, refuse
 from kinerja.rules.planning import (
     AGGREGATION_LABELS,
     CONSOLIDATION_LABELS,
@@ -100,25 +101,11 @@ def _reload(item: PerjanjianKinerja) -> PerjanjianKinerja:
     return pk_queries.load_pk(pk_id)
 
 
-def _refuse(error: PlanningError):
+def _refuse(error: PlanningError) -> None:
+    """Roll back; abort when no form can carry the refusal (403, 409), else return for ``attach``."""
     db.session.rollback()
-    if isinstance(error, NotAllowed):
-        abort(403, description=error.message)
-    if isinstance(error, WrongState):
-        abort(409, description=error.message)
-
-
-def _attach(form, error: PlanningError) -> None:
-    """Put every problem of a service's error on its form field, or on the form as a whole."""
-    for problem in error.problems:
-        name = (problem.field or "").split("[")[0]
-        field = getattr(form, name, None) if name else None
-        if field is None and name:
-            field = getattr(form, f"{name}_id", None)
-        if field is not None and hasattr(field, "errors") and name not in ("", "csrf_token"):
-            field.errors = [*field.errors, problem.message]
-        else:
-            form.form_errors.append(problem.message)
+    if error.http_status != 400:
+        refuse(error)
 
 
 # --- the page context --------------------------------------------------------------------------
@@ -265,7 +252,7 @@ def pk_inputs(pk_id):
         pk.update_pk(_me(), item, head=form.head_obj, superior=form.superior_obj, **form.inputs())
     except PlanningError as error:
         _refuse(error)
-        _attach(form, error)
+        attach(form, error)
         return _render(_reload(item), "planning/_pk_inputs.html", 422, inputs_form=form)
     return _done(item, "planning/_pk_inputs.html", "Masukan PK disimpan.", "#pk-inputs")
 
@@ -284,7 +271,7 @@ def pk_sasaran_create(pk_id):
         pk.add_sasaran(_me(), item, form.name.data)
     except PlanningError as error:
         _refuse(error)
-        _attach(form, error)
+        attach(form, error)
         return _render(_reload(item), "planning/_pk_sasaran.html", 422, sasaran_form=form)
     return _done(item, "planning/_pk_sasaran.html", anchor="#pk-sasaran")
 
@@ -323,7 +310,7 @@ def pk_iku_create(pk_id):
         pk.add_iku(_me(), sasaran, **form.values())
     except PlanningError as error:
         _refuse(error)
-        _attach(form, error)
+        attach(form, error)
         return _render(_reload(item), "planning/_pk_sasaran.html", 422, iku_form=_with_errors(item, form))
     return _done(item, "planning/_pk_sasaran.html", anchor="#pk-sasaran")
 
@@ -378,7 +365,7 @@ def pk_iku_update(iku_id):
         pk.update_iku(_me(), iku, sasaran=sasaran, **form.values())
     except PlanningError as error:
         _refuse(error)
-        _attach(form, error)
+        attach(form, error)
         item = _reload(item)
         return _render(item, "planning/_pk_sasaran.html", 422, editing_iku_id=iku_id,
                        edit_iku_form=_with_errors(item, form))
@@ -470,7 +457,7 @@ def pk_action_create(iku_id):
                       period=form.period.data or None)
     except PlanningError as error:
         _refuse(error)
-        _attach(form, error)
+        attach(form, error)
         item = _reload(item)
         return _render(item, "planning/_pk_actions.html", 422, iku=_iku_in(item, iku_id),
                        action_forms={iku_id: form})
@@ -508,7 +495,7 @@ def pk_anggaran_create(pk_id):
                         amount=form.amount.data, dipa_ref=form.dipa_ref.data)
     except PlanningError as error:
         _refuse(error)
-        _attach(form, error)
+        attach(form, error)
         return _render(_reload(item), "planning/_pk_anggaran.html", 422, anggaran_form=form)
     return _done(item, "planning/_pk_anggaran.html", anchor="#pk-anggaran")
 
@@ -538,7 +525,7 @@ def pk_penugasan_create(pk_id):
         pk.add_penugasan(_me(), item, form.description.data)
     except PlanningError as error:
         _refuse(error)
-        _attach(form, error)
+        attach(form, error)
         return _render(_reload(item), "planning/_pk_penugasan.html", 422, penugasan_form=form)
     return _done(item, "planning/_pk_penugasan.html", anchor="#pk-penugasan")
 
@@ -594,7 +581,7 @@ def pk_amend(pk_id):
         new = pk.amend_pk(_me(), item, form.reason.data, form.note.data, form.approved_by_obj)
     except PlanningError as error:
         _refuse(error)
-        _attach(form, error)
+        attach(form, error)
         return _render(_reload(item), "planning/_pk_header.html", 422, amend_form=form)
     db.session.commit()
     flash(f"Perubahan PK versi {new.version} dibuat sebagai draf. Versi {item.version} tetap berlaku sampai "

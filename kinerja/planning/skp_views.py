@@ -38,6 +38,7 @@ from kinerja.planning.skp_forms import (
     ShareForm,
     YearForm,
 )
+from kinerja.refusals import attach, perform, refuse
 from kinerja.rules import skp as skp_rules
 from kinerja.rules.berakhlak import CORE_VALUES
 from kinerja.rules.planning import (
@@ -155,43 +156,6 @@ def _iki_or_404(iki_id: int) -> Iki:
     iki = db.get_or_404(Iki, iki_id, description="IKI tidak ditemukan.")
     _editable_skp_or_403(iki.rhk.skp_id)
     return iki
-
-
-def _refuse(error: PlanningError):
-    """Answer a service's refusal that no form field can carry: 403 or 409 (or 422)."""
-    if isinstance(error, NotAllowed):
-        abort(403, description=error.message)
-    if isinstance(error, WrongState):
-        abort(409, description=error.message)
-    abort(422, description=error.message)
-
-
-def _perform(call, form=None) -> PlanningError | None:
-    """Run a service call and commit. A refusal no form can carry (NotAllowed, WrongState) aborts
-    with 403/409; any other is rolled back, put on ``form`` when given, and returned."""
-    try:
-        call()
-    except (NotAllowed, WrongState) as error:
-        db.session.rollback()
-        _refuse(error)
-    except PlanningError as error:
-        db.session.rollback()
-        if form is not None:
-            _attach(form, error)
-        return error
-    db.session.commit()
-    return None
-
-
-def _attach(form, error: PlanningError) -> None:
-    """Put a service's error on the named field of the form, or on the form as a whole."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None and error.field:
-        field = getattr(form, f"{error.field}_id", None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 # --- the page context --------------------------------------------------------------------------
@@ -407,7 +371,7 @@ def skp_create():
         item = skp.create_skp(_me(), _me(), form.year.data)
     except (NotAllowed, WrongState) as error:
         db.session.rollback()
-        _refuse(error)
+        refuse(error)
     except PlanningError as error:
         db.session.rollback()
         return render_template("planning/skp.html", skp=None, year=year, own_page=True, can_create=True,
@@ -459,7 +423,7 @@ def rhk_create(skp_id):
     form = _rhk_form(item, helper, formdata=request.form)
     if not form.validate_on_submit():
         return _render_skp(item, "planning/_skp_rhk.html", status=422, helper=helper, rhk_form=form)
-    if _perform(lambda: skp.add_rhk(_me(), item, **form.service_kwargs()), form):
+    if perform(lambda: skp.add_rhk(_me(), item, **form.service_kwargs()), form):
         return _render_skp(_reload(item), "planning/_skp_rhk.html", status=422, rhk_form=form)
     flash("RHK ditambahkan.", "success")
     return _render_skp(_reload(item), "planning/_skp_rhk.html", oob_flash=True)
@@ -493,7 +457,7 @@ def rhk_update(rhk_id):
     form = _rhk_form(item, helper, formdata=request.form, prefix="edit")
     if not form.validate_on_submit():
         return _rhk_item(rhk, status=422, helper=helper, editing_rhk_id=rhk.id, edit_rhk_form=form)
-    if _perform(lambda: skp.update_rhk(_me(), rhk, **form.service_kwargs()), form):
+    if perform(lambda: skp.update_rhk(_me(), rhk, **form.service_kwargs()), form):
         db.session.expire_all()
         return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id), status=422, helper=helper,
                          editing_rhk_id=rhk_id, edit_rhk_form=form)
@@ -507,8 +471,8 @@ def rhk_delete(rhk_id):
     """Delete an RHK and its IKI; answer the RHK section."""
     rhk = _rhk_or_404(rhk_id)
     skp_id = rhk.skp_id
-    if error := _perform(lambda: skp.delete_rhk(_me(), rhk)):
-        _refuse(error)
+    if error := perform(lambda: skp.delete_rhk(_me(), rhk)):
+        refuse(error)
     flash("RHK dihapus.", "success")
     db.session.expire_all()
     return _render_skp(_load_skp(skp_id), "planning/_skp_rhk.html", oob_flash=True)
@@ -533,7 +497,7 @@ def iki_create(rhk_id):
     form = _iki_form(rhk.id, formdata=request.form)
     if not form.validate_on_submit():
         return _rhk_item(rhk, status=422, iki_forms={rhk.id: form})
-    if _perform(lambda: skp.add_iki(_me(), rhk, **form.service_kwargs()), form):
+    if perform(lambda: skp.add_iki(_me(), rhk, **form.service_kwargs()), form):
         db.session.expire_all()
         return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id), status=422, iki_forms={rhk_id: form})
     db.session.expire_all()
@@ -559,7 +523,7 @@ def iki_update(iki_id):
     form = _iki_form(rhk_id, formdata=request.form, prefix="edit")
     if not form.validate_on_submit():
         return _rhk_item(iki.rhk, status=422, editing_iki_id=iki.id, edit_iki_form=form)
-    if _perform(lambda: skp.update_iki(_me(), iki, **form.service_kwargs()), form):
+    if perform(lambda: skp.update_iki(_me(), iki, **form.service_kwargs()), form):
         db.session.expire_all()
         return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id), status=422, editing_iki_id=iki_id,
                          edit_iki_form=form)
@@ -573,8 +537,8 @@ def iki_delete(iki_id):
     """Delete an IKI; answer its RHK block."""
     iki = _iki_or_404(iki_id)
     rhk_id = iki.rhk_id
-    if error := _perform(lambda: skp.delete_iki(_me(), iki)):
-        _refuse(error)
+    if error := perform(lambda: skp.delete_iki(_me(), iki)):
+        refuse(error)
     db.session.expire_all()
     return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id))
 
@@ -592,7 +556,7 @@ def perilaku_update(skp_id, value):
     form = PerilakuForm(prefix=value.lower())
     if not form.validate_on_submit():
         return _render_skp(item, "planning/_skp_perilaku.html", status=422, perilaku_forms={value: form})
-    if _perform(lambda: skp.set_perilaku_expectation(_me(), item, value, form.text.data or None), form):
+    if perform(lambda: skp.set_perilaku_expectation(_me(), item, value, form.text.data or None), form):
         return _render_skp(_reload(item), "planning/_skp_perilaku.html", status=422, perilaku_forms={value: form})
     flash("Ekspektasi khusus pimpinan disimpan.", "success")
     return _render_skp(_reload(item), "planning/_skp_perilaku.html", oob_flash=True)
@@ -606,7 +570,7 @@ def lampiran_update(skp_id):
     form = LampiranForm()
     if not form.validate_on_submit():
         return _render_skp(item, "planning/_skp_lampiran.html", status=422, lampiran_form=form)
-    if _perform(lambda: skp.set_lampiran(_me(), item, form.sumber_daya.data or None, form.skema.data or None,
+    if perform(lambda: skp.set_lampiran(_me(), item, form.sumber_daya.data or None, form.skema.data or None,
                              form.konsekuensi.data or None), form):
         return _render_skp(_reload(item), "planning/_skp_lampiran.html", status=422, lampiran_form=form)
     flash("Lampiran disimpan.", "success")
@@ -627,7 +591,7 @@ def dialog_create(skp_id):
         skp.record_dialog(_me(), item.employee, held_on=form.held_on.data, medium=form.medium.data,
                           summary=form.summary.data, agreed_points=form.agreed_points.data or None, skp=item)
 
-    if _perform(record, form):
+    if perform(record, form):
         return _render_skp(_reload(item), "planning/_dialog_list.html", status=422, dialog_form=form)
     flash("Dialog kinerja dicatat.", "success")
     return _render_skp(_reload(item), "planning/_dialog_list.html", oob_flash=True)
@@ -643,7 +607,7 @@ def _workflow(item: Skp, action, *args, success: str):
     except PlanningError as error:
         db.session.rollback()
         if isinstance(error, (NotAllowed, WrongState)):
-            _refuse(error)
+            refuse(error)
         return _render_skp(_reload(item), "planning/_skp_header.html", status=422, action_error=error.message)
     db.session.commit()
     flash(success, "success")
@@ -700,8 +664,8 @@ def share_take(skp_id, share_id):
     share = db.get_or_404(PeranHasil, share_id, description="Peran hasil tidak ditemukan.")
     if share.employee_id != item.employee_id:
         abort(403)
-    if error := _perform(lambda: skp.take_share(_me(), item, share)):
-        _refuse(error)
+    if error := perform(lambda: skp.take_share(_me(), item, share)):
+        refuse(error)
     flash("Peran hasil dijadikan RHK Anda.", "success")
     return hx_redirect(url_for("planning.skp_detail", skp_id=item.id))
 
@@ -750,7 +714,7 @@ def queue_approve(skp_id):
         skp.approve_skp(_me(), item)
     except (NotAllowed, WrongState) as error:
         db.session.rollback()
-        _refuse(error)
+        refuse(error)
     except PlanningError as error:
         db.session.rollback()
         return _queue_row(item, status=422, error=error.message)
@@ -782,7 +746,7 @@ def queue_return(skp_id):
         skp.return_skp(_me(), item, form.reason.data)
     except (NotAllowed, WrongState) as error:
         db.session.rollback()
-        _refuse(error)
+        refuse(error)
     except PlanningError as error:
         db.session.rollback()
         return _queue_row(item, status=422, returning=True, return_form=form, error=error.message)
@@ -832,10 +796,10 @@ def share_create(rhk_id):
             skp.share_rhk(_me(), rhk, member, form.text.data)
         except (NotAllowed, WrongState) as error:
             db.session.rollback()
-            _refuse(error)
+            refuse(error)
         except PlanningError as error:
             db.session.rollback()
-            _attach(form, error)
+            attach(form, error)
             status = 422
         else:
             db.session.commit()
