@@ -128,3 +128,181 @@ class WeekLock(db.Model):
 
     unit: Mapped[Unit | None] = relationship()
     employee: Mapped[Employee] = relationship()
+
+
+# --- Synchronisation of 6 February ---------------------------------------------------------------
+
+SYNC_BLOCK_REASON = ("NO_SKP", "SKP_NOT_APPROVED")
+
+
+class SkpSync(db.Model):
+    """One run of ``sync-skp YEAR``: how many approved SKP and IKI became available for visum."""
+
+    __tablename__ = "skp_sync"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    ran_at: Mapped[datetime] = mapped_column()
+    skp_count: Mapped[int] = mapped_column(default=0)
+    iki_count: Mapped[int] = mapped_column(default=0)
+    blocked_count: Mapped[int] = mapped_column(default=0)
+
+
+class VisumBlock(db.Model):
+    """HR's list: an employee who had no approved SKP at the synchronisation (Tunjangan Kinerja).
+
+    ``cleared_at`` is set when his SKP is approved later; the row stays as the record.
+    """
+
+    __tablename__ = "visum_block"
+    __table_args__ = (
+        _enum_check("reason", SYNC_BLOCK_REASON),
+        UniqueConstraint("year", "employee_id", name="uq_visum_block_year_employee"),
+        Index("ix_visum_block_year_unit", "year", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column()
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(20))
+    listed_at: Mapped[datetime] = mapped_column()
+    cleared_at: Mapped[datetime | None] = mapped_column()
+
+    employee: Mapped[Employee] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+
+# --- Continuous feedback and notifications -------------------------------------------------------
+
+FEEDBACK_TOPIC = ("VISUM", "EVIDENCE", "PERILAKU")
+
+
+class Feedback(db.Model):
+    """A comment in a thread about an employee's visum, one of its evidence, or his behaviour."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        _enum_check("topic", FEEDBACK_TOPIC),
+        Index("ix_feedback_employee_created", "employee_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"))  # whose work
+    topic: Mapped[str] = mapped_column(String(10))
+    visum_id: Mapped[int | None] = mapped_column(ForeignKey("visum.id", ondelete="CASCADE"), index=True)
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("visum_evidence.id", ondelete="CASCADE"))
+    perilaku: Mapped[str | None] = mapped_column(String(24))  # a BERAKHLAK value for topic PERILAKU
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column()
+
+    employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
+    author: Mapped[Employee | None] = relationship(foreign_keys=[author_id])
+    visum: Mapped[Visum | None] = relationship()
+    evidence: Mapped[Evidence | None] = relationship()
+    replies: Mapped[list["Feedback"]] = relationship(order_by="Feedback.id", cascade="all, delete-orphan",
+                                                     passive_deletes=True)
+
+
+NOTIFICATION_KIND = ("WEEK_CLOSING", "VISUM_RETURNED", "APPROVAL_OVERDUE", "FEEDBACK")
+
+
+class Notification(db.Model):
+    """An in-app message to one employee; ``key`` makes each reminder arrive once."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        _enum_check("kind", NOTIFICATION_KIND),
+        UniqueConstraint("employee_id", "key", name="uq_notification_key"),
+        Index("ix_notification_employee_read", "employee_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(120))  # e.g. "week:2026-11-23" — dedupes reminders
+    message: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column()
+    read_at: Mapped[datetime | None] = mapped_column()
+    emailed_at: Mapped[datetime | None] = mapped_column()
+
+    employee: Mapped[Employee] = relationship()
+
+
+# --- Organisation: realisation, realisation of IKI, Dialog Penilaian Kinerja Organisasi ----------
+
+class IkuRealisasi(db.Model):
+    """The realisation of one IKU of a unit's PK for a period ``YYYY-MM`` (or ``YYYY``), with evidence.
+
+    Keyed by unit, year and IKU code rather than the IKU row, so it survives a Perubahan PK
+    (a new PK version copies its IKU into new rows with the same codes).
+    """
+
+    __tablename__ = "iku_realisasi"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year", "iku_code", "period", name="uq_iku_realisasi_period"),
+        CheckConstraint("evidence_url IS NULL OR stored_name IS NULL", name="one_evidence"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column()
+    iku_code: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(7))
+    value: Mapped[float] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+    pk_id: Mapped[int | None] = mapped_column(ForeignKey("perjanjian_kinerja.id", ondelete="SET NULL"))
+    evidence_url: Mapped[str | None] = mapped_column(String(2000))
+    stored_name: Mapped[str | None] = mapped_column(String(255))
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(120))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+    unit: Mapped[Unit] = relationship()
+    entered_by: Mapped[Employee | None] = relationship()
+
+
+class IkiRealisasi(db.Model):
+    """The realisation of one IKI of an employee's SKP for a period ``YYYY-MM`` (or ``YYYY``)."""
+
+    __tablename__ = "iki_realisasi"
+    __table_args__ = (UniqueConstraint("iki_id", "period", name="uq_iki_realisasi_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    skp_id: Mapped[int] = mapped_column(ForeignKey("skp.id", ondelete="CASCADE"), index=True)
+    iki_id: Mapped[int] = mapped_column(ForeignKey("iki.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(7))
+    value: Mapped[float] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+    skp: Mapped[Skp] = relationship()
+    iki: Mapped[Iki] = relationship()
+
+
+class DialogOrganisasi(db.Model):
+    """A record of a Dialog Penilaian Kinerja Organisasi forum of a unit."""
+
+    __tablename__ = "dialog_organisasi"
+    __table_args__ = (Index("ix_dialog_organisasi_unit_year", "unit_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column()
+    held_on: Mapped[date] = mapped_column()
+    period: Mapped[str] = mapped_column(String(7))  # the realisation period discussed
+    participants: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    follow_up: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column()
+
+    unit: Mapped[Unit] = relationship()
+    recorded_by: Mapped[Employee | None] = relationship()
