@@ -24,7 +24,9 @@ def init_app(app) -> None:
         click.echo(demo.format_logins(demo.build_demo()))
 
     from kinerja.auth import cli as auth_cli
+    from kinerja.execution import cli as execution_cli
     from kinerja.org import cli as org_cli
 
     org_cli.register(app)
     auth_cli.register(app)
+    execution_cli.register(app)

@@ -33,3 +33,20 @@ pin_local_time()
 
 # minute hour day-of-month month day-of-week, in WIB
 cron.register(tasks.refresh_assessors, QUEUE_NAME, cron="5 0 * * *", name="refresh_assessors")
+
+# The visum week closes on Sunday 23:59 local: 21:59 WIB in WIT, 22:59 WIB in WITA, 23:59 WIB in WIB.
+# lock-week runs a minute after each close, and daily as a catch-up; it is idempotent and decides
+# per zone (docs/week-lock.md).
+cron.register(tasks.lock_week, QUEUE_NAME, cron="0 22 * * 0", name="lock_week_wit")
+cron.register(tasks.lock_week, QUEUE_NAME, cron="0 23 * * 0", name="lock_week_wita")
+cron.register(tasks.lock_week, QUEUE_NAME, cron="0 0 * * 1", name="lock_week_wib")
+cron.register(tasks.lock_week, QUEUE_NAME, cron="15 1 * * *", name="lock_week_catch_up")
+# The 6 February synchronisation (VISUM_SYNC_DAY): checked daily at 00:30 WIB, runs once a year.
+cron.register(tasks.sync_skp_when_due, QUEUE_NAME, cron="30 0 * * *", name="sync_skp")
+# Reminders (docs/feedback-notifications.md). The week-closing reminder must run inside the 24 hours
+# before each zone's close (Sunday 21:59 WIB for WIT, 22:59 WIB for WITA, 23:59 WIB for WIB): Sunday
+# 07:00 and 12:00 WIB are inside all three windows; the second run only catches up (it dedupes).
+cron.register(tasks.remind_week_closing, QUEUE_NAME, cron="0 7 * * 0", name="remind_week_closing")
+cron.register(tasks.remind_week_closing, QUEUE_NAME, cron="0 12 * * 0", name="remind_week_closing_catch_up")
+# Visum waiting more than 3 working days: every working day at 07:00 WIB (the task skips holidays).
+cron.register(tasks.remind_overdue_approvals, QUEUE_NAME, cron="0 7 * * 1-5", name="remind_overdue_approvals")

@@ -1,0 +1,165 @@
+"""HR's execution pages (KEPEGAWAIAN or ADMIN): an employee's weeks and reopening one, the list of
+who is blocked by the 6 February synchronisation (with its CSV), and weekly completeness per unit."""
+
+import csv
+import io
+from datetime import date
+
+from flask import current_app, flash, make_response, render_template, request, url_for
+from flask_login import current_user
+
+from kinerja import clock
+from kinerja.auth.access import get_employee_or_404, role_required
+from kinerja.execution import bp, hr_queries, services, sync
+from kinerja.execution.hr_forms import BlockedFilterForm, ComplianceForm, NipForm, ReopenForm
+from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
+from kinerja.refusals import perform
+from kinerja.rules import week as week_rules
+
+HR = "KEPEGAWAIAN"
+WEEKS_SHOWN = 8
+
+
+def _page_size() -> int:
+    return current_app.config.get("PAGE_SIZE", 50)
+
+
+def _year_today() -> int:
+    return clock.today(current_app.config["DEFAULT_TIMEZONE"]).year
+
+
+# --- an employee's weeks ----------------------------------------------------------------------------
+
+
+def _weeks_context(employee, *, form=None) -> dict:
+    """Gather the weeks panel: the employee's recent weeks and the reopen form for the closed ones."""
+    now = clock.now()
+    rows = hr_queries.employee_weeks(employee, now, WEEKS_SHOWN)
+    closed = [(row.monday, row.label) for row in rows if row.closed]
+    if form is None:
+        form = ReopenForm(formdata=None, weeks=closed)
+    return {"employee": employee, "weeks": rows, "reopen_form": form,
+            "timezone": services.employee_timezone(employee),
+            "timezone_label": week_rules.timezone_label(services.employee_timezone(employee))}
+
+
+@bp.get("/hr/weeks")
+@role_required(HR)
+def hr_weeks():
+    """Find an employee by NIP and show his recent weeks (filed/expected, locked or open, reopenings)."""
+    form = NipForm(formdata=request.args)
+    if "nip" not in request.args:
+        return render_template("execution/hr_weeks.html", form=NipForm(formdata=None), employee=None)
+    if not form.validate():
+        return render_page_or_partial("execution/hr_weeks.html", "execution/_hr_weeks_panel.html", status=422,
+                                      form=form, employee=None)
+    return render_page_or_partial("execution/hr_weeks.html", "execution/_hr_weeks_panel.html", form=form,
+                                  **_weeks_context(form.employee))
+
+
+@bp.post("/hr/weeks/<nip>/reopen")
+@role_required(HR)
+def hr_reopen_week(nip):
+    """Reopen one closed week of the employee until a deadline with a reason; 422 with the errors otherwise."""
+    employee = get_employee_or_404(nip)
+    search = NipForm(formdata=None, nip=nip)
+    context = _weeks_context(employee)
+    form = ReopenForm(weeks=[(row.monday, row.label) for row in context["weeks"] if row.closed])
+    context["reopen_form"] = form
+    if not form.validate_on_submit():
+        return render_page_or_partial("execution/hr_weeks.html", "execution/_hr_weeks_panel.html", status=422,
+                                      form=search, **context)
+    monday = date.fromisoformat(form.week_start.data)
+    until = form.local_until(week_rules.zone(context["timezone"]))
+    if perform(lambda: services.reopen_week(current_user.employee, employee, monday, until, form.reason.data), form):
+        return render_page_or_partial("execution/hr_weeks.html", "execution/_hr_weeks_panel.html", status=422,
+                                      form=search, **context)
+    flash(f"Minggu {week_rules.date_label(monday)} dibuka kembali untuk {employee.name} sampai "
+          f"{until:%d-%m-%Y %H.%M} {context['timezone_label']}.", "success")
+    if not is_htmx():
+        return hx_redirect(url_for("execution.hr_weeks", nip=employee.nip))
+    return render_template("execution/_hr_weeks_panel.html", form=search, oob_flash=True,
+                           **_weeks_context(employee))
+
+
+# --- the blocked list -------------------------------------------------------------------------------
+
+
+def _blocked_filter() -> BlockedFilterForm:
+    form = BlockedFilterForm(formdata=request.args)
+    form.validate()
+    return form
+
+
+def _blocked_args(form: BlockedFilterForm, year: int) -> dict:
+    args = {"year": year}
+    if form.unit_obj is not None:
+        args["unit"] = form.unit_obj.code
+    if form.status.data and not form.status.errors:
+        args["status"] = form.status.data
+    return args
+
+
+@bp.get("/hr/blocked")
+@role_required(HR)
+def hr_blocked():
+    """List who was blocked by the 6 February synchronisation of a year, by unit, still blocked or cleared since."""
+    form = _blocked_filter()
+    year = form.year.data if form.year.data and not form.year.errors else _year_today()
+    status = form.status.data if not form.status.errors else None
+    page = form.page.data if form.page.data and not form.page.errors else 1
+    results = hr_queries.blocked_page(year, form.unit_obj, status or None, page, _page_size())
+    args = _blocked_args(form, year)
+    return render_page_or_partial(
+        "execution/hr_blocked.html", "execution/_hr_blocked_results.html", status=422 if form.errors else 200,
+        form=form, year=year, results=results, sync_run=sync.latest_sync(year), reason_labels=sync.REASON_LABELS,
+        page_url=lambda p: url_for("execution.hr_blocked", page=p, **args),
+        csv_url=url_for("execution.hr_blocked_csv", **args))
+
+
+@bp.get("/hr/blocked.csv")
+@role_required(HR)
+def hr_blocked_csv():
+    """Download the blocked list of a year as CSV (for the Tunjangan Kinerja processing)."""
+    form = _blocked_filter()
+    if form.errors:
+        return make_response("; ".join(e for errors in form.errors.values() for e in errors) + "\n", 422,
+                             {"Content-Type": "text/plain; charset=utf-8"})
+    year = form.year.data or _year_today()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["nip", "name", "unit_code", "unit_name", "reason", "listed_at", "status", "cleared_at"])
+    for row in hr_queries.blocked_rows(year, form.unit_obj, form.status.data or None):
+        cleared = row.cleared_since
+        writer.writerow([row.employee.nip, row.employee.name, row.unit.code if row.unit else "",
+                         row.unit.name if row.unit else "", row.block.reason,
+                         row.block.listed_at.isoformat(timespec="seconds"), "BLOCKED" if cleared is None else "CLEARED",
+                         cleared.isoformat(timespec="seconds") if cleared else ""])
+    response = make_response(out.getvalue())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="visum-diblokir-{year}.csv"'
+    return response
+
+
+# --- weekly completeness per unit ----------------------------------------------------------------------
+
+
+@bp.get("/hr/compliance")
+@role_required(HR)
+def hr_compliance():
+    """Show the weekly completeness of each unit in a locked week (lowest first), or one unit's employees."""
+    form = ComplianceForm(formdata=request.args)
+    form.validate()
+    monday = (form.monday() if not form.week.errors else None) or hr_queries.latest_locked_week()
+    page = form.page.data if form.page.data and not form.page.errors else 1
+    unit = form.unit_obj
+    context = {"form": form, "monday": monday, "unit": unit, "units": None, "people": None}
+    if monday is not None and unit is not None:
+        context["people"] = hr_queries.compliance_of_unit(monday, unit)
+    elif monday is not None:
+        context["units"] = hr_queries.compliance_by_unit(monday, page, _page_size())
+        context["page_url"] = lambda p: url_for("execution.hr_compliance", week=monday.isoformat(), page=p)
+    context["week_label"] = (f"{week_rules.date_label(monday)} – {week_rules.date_label(week_rules.week_end(monday))}"
+                             if monday is not None else None)
+    return render_page_or_partial("execution/hr_compliance.html", "execution/_hr_compliance_results.html",
+                                  status=422 if form.errors else 200, **context)
