@@ -12,7 +12,8 @@ from functools import wraps
 
 from flask import abort, g
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from kinerja import clock
 from kinerja.extensions import db, login_manager
@@ -61,10 +62,14 @@ def role_required(*roles: str):
     return decorator
 
 
-def acting_for(employee_id: int, on=None) -> list[int]:
-    """Return the ids of the heads of units an employee holds as PLT/PLH on a date."""
-    on = on or clock.today()
-    stmt = (
+def acting_for_select(employee_id: int, on=None):
+    """Return the SELECT of the ids of the heads an employee stands in for as PLT/PLH on a date (a subquery).
+
+    ``employee_id`` and ``on`` may be ``bindparam()`` of a statement built once.
+    """
+    if on is None:
+        on = clock.today()
+    return (
         select(Employee.id)
         .join(ActingAssignment, ActingAssignment.unit_id == Employee.unit_id)
         .where(
@@ -74,7 +79,11 @@ def acting_for(employee_id: int, on=None) -> list[int]:
             Employee.is_head.is_(True),
         )
     )
-    return list(db.session.scalars(stmt))
+
+
+def acting_for(employee_id: int, on=None) -> list[int]:
+    """Return the ids of the heads of units an employee holds as PLT/PLH on a date."""
+    return list(db.session.scalars(acting_for_select(employee_id, on)))
 
 
 def in_assessor_chain(viewer: Employee, employee: Employee) -> bool:
@@ -123,9 +132,15 @@ def get_employee_or_404(nip: str, check_access: bool = True) -> Employee:
 def init_app(app) -> None:
     from kinerja.auth.models import User
 
+    user_by_id = select(User).where(User.id == bindparam("user_id")).options(joinedload(User.grants))
+
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        """Load the session's user with his employee and roles in one query (every request asks).
+
+        The statement is built once: building it costs more than running it.
+        """
+        return db.session.execute(user_by_id, {"user_id": int(user_id)}).unique().scalar_one_or_none()
 
     @app.context_processor
     def inject_access():
