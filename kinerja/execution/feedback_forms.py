@@ -1,0 +1,27 @@
+"""Forms of the feedback and notification pages: they carry the input; the services judge it."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+
+class FeedbackForm(FlaskForm):
+    """A comment, a reply (``parent_id``), about a piece of evidence (``evidence_id``) or a behaviour (``perilaku``)."""
+
+    body = TextAreaField("Umpan balik")
+    parent_id = IntegerField(validators=[Optional()])
+    evidence_id = IntegerField(validators=[Optional()])
+    perilaku = StringField(validators=[Optional()])
+
+    @property
+    def target(self) -> str:
+        """Name the form on the page the input came from: ``reply-<id>`` or ``new``."""
+        return f"reply-{self.parent_id.data}" if self.parent_id.data else "new"
+
+
+class MarkReadForm(FlaskForm):
+    """Mark one notification read, or all of them."""
+
+    notification_id = IntegerField(validators=[Optional()])
+    all = BooleanField()
+    page = IntegerField(validators=[Optional()])

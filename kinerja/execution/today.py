@@ -1,0 +1,148 @@
+"""What each role has to do today, for the home page: a few cheap queries each.
+
+- every employee: this week's working days without visum (until today, in his unit's zone) and
+  when the week closes, his returned visum, and the February gate (blocked? why?);
+- an assessor: the visum waiting for him (himself or as PLT/PLH) and how many are overdue;
+- HR: last week's completeness from the ``lock-week`` records and who is blocked by the sync.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import case, func, select
+
+from kinerja import clock
+from kinerja.auth.access import acting_for
+from kinerja.execution.locking import holidays
+from kinerja.execution.models import Visum, VisumBlock, WeekLock
+from kinerja.execution.notifications import waiting_counts, week_link
+from kinerja.execution.services import employee_timezone
+from kinerja.execution.visum_queries import leave_days
+from kinerja.extensions import db
+from kinerja.org.models import Employee
+from kinerja.planning.skp_queries import approved_skp, current_skp
+from kinerja.rules import week as week_rules
+from kinerja.rules.calendar import SYNC_DAY
+from kinerja.rules.visum import VisumStatus, sync_date, visum_gate, weekly_completeness
+
+RETURNED_SHOWN = 5
+BLOCK_REASON_LABELS = {"NO_SKP": "Belum membuat SKP", "SKP_NOT_APPROVED": "SKP belum disetujui"}
+
+
+@dataclass
+class Gate:
+    """The February gate for one employee: blocked from filing visum, and why."""
+
+    blocked: bool
+    sync_day: date
+    message: str | None = None  # why he is blocked, or a warning before the sync day
+    skp_status: str | None = None  # his SKP of the year, if any
+    listed: str | None = None  # the reason HR's list (VisumBlock) gives, when he is on it
+
+
+@dataclass
+class EmployeeToday:
+    """The employee's week and returned visum."""
+
+    timezone: str
+    today: date
+    week_start: date
+    missing: list[date]
+    filed: int
+    expected: int
+    closes_label: str
+    closing_in_label: str
+    week_link: str
+    returned: list[Visum] = field(default_factory=list)
+    returned_count: int = 0
+    gate: Gate | None = None
+
+
+@dataclass
+class AssessorToday:
+    """The visum waiting for an assessor's approval."""
+
+    pending: int
+    overdue: int
+
+
+@dataclass
+class HrToday:
+    """Last week's completeness (from ``WeekLock``) and the employees blocked by the synchronisation."""
+
+    week_start: date
+    recorded: int
+    average: float | None
+    incomplete: int
+    blocked: int
+
+
+def _sync_day() -> tuple[int, int]:
+    return tuple(current_app.config.get("VISUM_SYNC_DAY") or SYNC_DAY)
+
+
+def gate_for(employee: Employee, today: date) -> Gate:
+    """Tell whether the February gate blocks the employee from filing visum this year, and why."""
+    year, sync_day = today.year, _sync_day()
+    gate = Gate(False, sync_date(year, sync_day))
+    if approved_skp(employee, year) is not None:
+        return gate
+    skp = current_skp(employee, year)
+    gate.skp_status = skp.status if skp is not None else None
+    refusal = visum_gate(today, today, has_approved_skp=False, iki_in_skp=None, sync_day=sync_day)
+    if refusal is not None and refusal.code == "NO_APPROVED_SKP":
+        gate.blocked, gate.message = True, refusal.message
+        reason = db.session.scalar(select(VisumBlock.reason).where(
+            VisumBlock.year == year, VisumBlock.employee_id == employee.id, VisumBlock.cleared_at.is_(None)))
+        gate.listed = BLOCK_REASON_LABELS.get(reason, reason) if reason else None
+    else:
+        gate.message = (f"SKP tahun {year} Anda belum disetujui. Mulai {week_rules.date_label(gate.sync_day)} visum "
+                        "hanya dapat diisi dengan SKP yang sudah disetujui Pejabat Penilai.")
+    return gate
+
+
+def employee_today(employee: Employee, now: datetime | None = None) -> EmployeeToday:
+    """Return the employee's missing days this week (until today), the week's close, returned visum and the gate."""
+    now = (now or clock.now()).astimezone(UTC)
+    tz = employee_timezone(employee)
+    today = week_rules.local_date(now, tz)
+    monday = week_rules.week_start(today)
+    sunday = week_rules.week_end(today)
+    filed_days = set(db.session.scalars(select(Visum.day).where(
+        Visum.employee_id == employee.id, Visum.day >= monday, Visum.day <= sunday).distinct()))
+    week = weekly_completeness(monday, filed_days, holidays(), leave_days(employee, monday, sunday), until=today)
+    returned = list(db.session.scalars(
+        select(Visum).where(Visum.employee_id == employee.id, Visum.status == VisumStatus.RETURNED.value)
+        .order_by(Visum.day.desc(), Visum.id.desc()).limit(RETURNED_SHOWN + 1)))
+    count = len(returned)
+    if count > RETURNED_SHOWN:
+        count = db.session.scalar(select(func.count(Visum.id)).where(
+            Visum.employee_id == employee.id, Visum.status == VisumStatus.RETURNED.value))
+    return EmployeeToday(tz, today, monday, week.missing, week.filed, week.expected,
+                         week_rules.closes_at_label(today, tz),
+                         week_rules.closing_in_label(week_rules.closing_in(today, now, tz)), week_link(today),
+                         returned[:RETURNED_SHOWN], count, gate_for(employee, today))
+
+
+def assessor_today(employee: Employee, now: datetime | None = None) -> AssessorToday:
+    """Count the visum waiting for the employee as assessor (himself or as PLT/PLH) and the overdue ones."""
+    ids = [employee.id, *acting_for(employee.id)]
+    pending = waiting_counts(ids, exclude_employee_id=employee.id)
+    overdue = waiting_counts(ids, now=now, overdue=True, exclude_employee_id=employee.id) if pending else {}
+    return AssessorToday(sum(pending.values()), sum(overdue.values()))
+
+
+def hr_today(now: datetime | None = None) -> HrToday:
+    """Summarise last week's recorded completeness and this year's blocked list for HR."""
+    now = (now or clock.now()).astimezone(UTC)
+    today = week_rules.local_date(now, current_app.config.get("DEFAULT_TIMEZONE") or "Asia/Jakarta")
+    last_monday = week_rules.week_start(today) - timedelta(days=7)
+    recorded, average, incomplete = db.session.execute(
+        select(func.count(WeekLock.id), func.avg(WeekLock.percent),
+               func.coalesce(func.sum(case((WeekLock.percent < 100, 1), else_=0)), 0))
+        .where(WeekLock.week_start == last_monday)).one()
+    blocked = db.session.scalar(select(func.count(VisumBlock.id)).where(
+        VisumBlock.year == today.year, VisumBlock.cleared_at.is_(None))) or 0
+    return HrToday(last_monday, recorded or 0, float(average) if average is not None else None, int(incomplete or 0),
+                   blocked)
