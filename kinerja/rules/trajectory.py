@@ -206,6 +206,11 @@ def trajectory_summary(year: int, consolidation: Consolidation | str, aggregatio
     )
 
 
+def aggregate(rule: Aggregation | str, path: list[float]) -> float | None:
+    """Combine consecutive period values by an aggregation rule (sum, average, latest); None when empty."""
+    return _aggregate(require(Aggregation, rule, "aggregation"), list(path)) if path else None
+
+
 def _aggregate(rule: Aggregation, path: list[float]) -> float:
     if rule is Aggregation.JUMLAH:
         return math.fsum(path)
