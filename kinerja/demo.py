@@ -20,7 +20,7 @@ from datetime import date
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from kinerja import clock, demo_planning
+from kinerja import clock, demo_execution, demo_planning
 from kinerja.auth import services as auth_services
 from kinerja.auth.models import User
 from kinerja.extensions import db
@@ -328,9 +328,10 @@ def refresh_assessors(demo: Demo) -> None:
 
 # The steps in order; later stages (PK, SKP, visum) append theirs after ``refresh_assessors``.
 # Planning (kinerja/demo_planning.py): the signed PK of the year, then everybody's SKP cascaded from it.
+# Execution (kinerja/demo_execution.py): the visum of the previous and the current week.
 DEMO_STEPS: list[Callable[[Demo], None]] = [
     build_units, build_people, build_acting, build_overrides, build_accounts, refresh_assessors,
-    demo_planning.build_pks, demo_planning.build_skps,
+    demo_planning.build_pks, demo_planning.build_skps, demo_execution.build_visum,
 ]
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from kinerja.api import pk, skp, views  # noqa: E402,F401
+from kinerja.api import pk, realisasi, skp, views, visum  # noqa: E402,F401
