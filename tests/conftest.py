@@ -59,13 +59,18 @@ def _empty_all_tables() -> None:
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
-        for table in tables:  # cut reference cycles (skp <-> dialog_kinerja) before deleting
-            for fk in table.foreign_keys:
-                if fk.use_alter and fk.parent.nullable:
-                    db.session.execute(table.update().values({fk.parent.name: None}))
-        for table in tables:
-            db.session.execute(table.delete())
+        delete_rows(tables)
     db.session.commit()
+
+
+def delete_rows(tables) -> None:
+    """Delete every row of ``tables`` (children first), cutting reference cycles (skp <-> dialog_kinerja) first."""
+    for table in tables:
+        for fk in table.foreign_keys:
+            if fk.use_alter and fk.parent.nullable:
+                db.session.execute(table.update().values({fk.parent.name: None}))
+    for table in tables:
+        db.session.execute(table.delete())
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import io
 import random
 from datetime import date
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from kinerja.extensions import db
 from kinerja.org.models import Employee, Position, Unit
@@ -119,3 +119,11 @@ def employees_csv(units: list[dict], total: int, nip_prefix: str = "1988") -> by
         writer.writerow([f"{nip_prefix}02022010{n:06d}", f"Pegawai Impor {n}", "PNS", "PELAKSANA", "", "III/b",
                          unit["code"], "0", ""])
     return out.getvalue().encode()
+
+
+def verify(counts: dict) -> bool:
+    """Tell whether the organisation a cache record describes is still there (the test suite may have emptied it)."""
+    found = {"units": db.session.scalar(select(func.count()).select_from(Unit)),
+             "employees": db.session.scalar(select(func.count()).select_from(Employee))}
+    db.session.commit()
+    return found == {"units": counts.get("units"), "employees": counts.get("employees")}
