@@ -22,6 +22,21 @@ class Defaults:
     PAGE_SIZE = 50
     DEFAULT_TIMEZONE = "Asia/Jakarta"
     PROXY_COUNT = 0  # trusted reverse proxies in front of the app (KINERJA_PROXY_COUNT)
+    # Evidence (bukti dukung) uploads: docs/visum-pages.md
+    EVIDENCE_MAX_BYTES = 5 * 1024 * 1024  # a stored file (and a non-image upload)
+    EVIDENCE_MAX_IMAGE_UPLOAD_BYTES = 15 * 1024 * 1024  # a phone photo before it is resized
+    EVIDENCE_ALLOWED_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+    EVIDENCE_IMAGE_MAX_PX = 1600  # longest side of a stored image
+    EVIDENCE_IMAGE_QUALITY = 82  # JPEG quality of a re-encoded image
+    EVIDENCE_MAX_PIXELS = 50_000_000  # refuse larger images before decoding them (decompression bombs)
+    # Email of notifications (docs/feedback-notifications.md): without MAIL_SERVER, in-app only
+    MAIL_SERVER = None
+    MAIL_PORT = None  # 25, or 587 with MAIL_USE_TLS
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False
+    MAIL_FROM = None  # default MAIL_USERNAME
+    BASE_URL = None  # e.g. https://kinerja.bkkbn.go.id: makes the links in emails absolute
 
 
 def from_environment() -> dict:
@@ -32,6 +47,13 @@ def from_environment() -> dict:
     for key in ("SECRET_KEY", "REDIS_URL", "UPLOAD_FOLDER"):
         if os.environ.get(key):
             env[key] = os.environ[key]
+    for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "BASE_URL"):
+        if os.environ.get(key):
+            env[key] = os.environ[key]
+    if os.environ.get("MAIL_PORT"):
+        env["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if os.environ.get("MAIL_USE_TLS"):
+        env["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if os.environ.get("KINERJA_PROXY_COUNT"):
         env["PROXY_COUNT"] = int(os.environ["KINERJA_PROXY_COUNT"])
     if os.environ.get("KINERJA_SECURE_COOKIES") == "1":

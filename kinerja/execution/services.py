@@ -11,14 +11,17 @@ Choices: ``docs/visum.md``.
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kinerja import clock
-from kinerja.audit.services import record, snapshot
+from kinerja.audit.services import insert_record, record, snapshot
 from kinerja.auth.access import acting_for, employee_has_role
 from kinerja.execution.models import Visum, WeekReopening
+from kinerja.execution.notifications import notify_visum_returned
 from kinerja.extensions import db
 from kinerja.org.models import AssessorLink, Employee
 from kinerja.planning.models import Iki, RencanaHasilKerja, Skp
@@ -291,31 +294,45 @@ def _require_assessor(actor: Employee | None, visum: Visum) -> None:
 
 
 def _decide(actor: Employee, visum: Visum, action: VisumAction, reason: str | None, now: datetime | None) -> Visum:
-    """Move a visum from SUBMITTED with a conditional UPDATE: the first of two concurrent deciders wins."""
+    """Move a visum from SUBMITTED with a conditional UPDATE: the first of two concurrent deciders wins.
+
+    The winner's UPDATE returns the new version and the object takes the written values as loaded
+    (no reload); a loser reloads the row to tell "already done" (quiet success) from a conflict.
+    """
     _require_assessor(actor, visum)
     target = visum_transition(VisumStatus.SUBMITTED, action, reason)  # validates the reason first (400)
     stamp = (now or clock.now()).astimezone(UTC).replace(tzinfo=None)
-    values = {"status": target.value, "updated_at": stamp, "version": Visum.version + 1}
-    if action is VisumAction.APPROVE:
-        values.update(approved_at=stamp, approved_by_id=actor.id, return_reason=None)
-    else:
-        values.update(return_reason=reason.strip())
-    result = db.session.execute(
-        update(Visum).where(Visum.id == visum.id, Visum.status == VisumStatus.SUBMITTED.value).values(**values)
-        .execution_options(synchronize_session=False))
-    db.session.refresh(visum)
-    if result.rowcount == 0:
+    approve = action is VisumAction.APPROVE
+    values = {"status": target.value, "updated_at": stamp, "return_reason": None if approve else reason.strip()}
+    if approve:
+        values.update(approved_at=stamp, approved_by_id=actor.id)
+    version = db.session.scalar(_decide_stmt(approve), {"visum_id": visum.id, **values})
+    if version is None:
+        db.session.refresh(visum)
         if visum.status == target.value:
             return visum  # someone (another tab, another assessor) already did it: success, nothing to record
         visum_transition(visum.status, action, reason)  # raises WrongState with the current status
         raise WrongState("Visum sudah berubah; muat ulang halaman.", "status", code="WRONG_STATE")  # pragma: no cover
-    after = {"status": visum.status}
-    if action is VisumAction.APPROVE:
+    for key, value in {**values, "version": version}.items():
+        set_committed_value(visum, key, value)
+    db.session.expire(visum, ["approved_by"])  # follows approved_by_id on its next read (no query now)
+    after = {"status": target.value}
+    if approve:
         after["approved_by_id"] = actor.id
-    _visum_record(actor, "approve" if action is VisumAction.APPROVE else "return", visum,
-                  {"status": VisumStatus.SUBMITTED.value},
-                  after, reason.strip() if reason else None)
+    insert_record(actor, "visum.approve" if approve else "visum.return", "visum", visum.id,
+                  {"status": VisumStatus.SUBMITTED.value}, after, reason.strip() if reason else None)
     return visum
+
+
+@cache
+def _decide_stmt(approve: bool):
+    """Build once the conditional UPDATE of ``_decide`` (SUBMITTED -> target), returning the new version."""
+    columns = Visum.__table__.c
+    names = ("status", "updated_at", "return_reason") + (("approved_at", "approved_by_id") if approve else ())
+    return (update(Visum).where(Visum.id == bindparam("visum_id"), Visum.status == VisumStatus.SUBMITTED.value)
+            .values({**{name: bindparam(name, type_=columns[name].type) for name in names},
+                     "version": Visum.version + 1})
+            .returning(Visum.version).execution_options(synchronize_session=False))
 
 
 def approve_visum(actor: Employee, visum: Visum, now: datetime | None = None) -> Visum:
@@ -335,7 +352,9 @@ def return_visum(actor: Employee, visum: Visum, reason: str, now: datetime | Non
     """
     if isinstance(reason, str) and len(reason.strip()) > MAX_REASON:
         raise PlanningRuleError(f"Alasan paling panjang {MAX_REASON} karakter.", "reason", code="TOO_LONG")
-    return _decide(actor, visum, VisumAction.RETURN, reason if isinstance(reason, str) else None, now)
+    visum = _decide(actor, visum, VisumAction.RETURN, reason if isinstance(reason, str) else None, now)
+    notify_visum_returned(visum, now)  # once per return (kinerja.execution.notifications)
+    return visum
 
 
 @dataclass
