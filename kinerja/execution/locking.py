@@ -120,7 +120,7 @@ def _since(tz: str, now: datetime) -> datetime:
     if latest is not None:
         return week_rules.visum_week_closes_at(latest, tz)
     oldest = db.session.scalar(
-        select(func.min(Visum.day)).where(Visum.locked.is_(False), Visum.employee_id.in_(_zone_employees([tz]))))
+        select(func.min(Visum.day)).where(~Visum.locked, Visum.employee_id.in_(_zone_employees([tz]))))
     if oldest is not None:
         return week_rules.visum_week_closes_at(oldest - timedelta(days=7), tz)
     return now - timedelta(days=7)
@@ -210,7 +210,7 @@ def _lock_visum(monday: date, stamp: datetime, *, zones: list[str] | None = None
                 keep_open=()) -> int:
     """Mark the visum of one week locked in one UPDATE, except weeks HR has reopened until later."""
     sunday = monday + SIX_DAYS
-    statement = update(Visum).where(Visum.locked.is_(False), Visum.day >= monday, Visum.day <= sunday)
+    statement = update(Visum).where(~Visum.locked, Visum.day >= monday, Visum.day <= sunday)
     if zones is not None:
         statement = statement.where(Visum.employee_id.in_(_zone_employees(zones)))
     if employee_ids is not None:
