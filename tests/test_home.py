@@ -184,6 +184,7 @@ def test_assessor_sees_pending_and_overdue_visum(today_org, client, clock_at):
 
 def test_hr_sees_last_weeks_compliance_and_the_blocked(today_org, client):
     from kinerja.execution.models import VisumBlock, WeekLock
+    from kinerja.planning.models import Skp
 
     section = card(home(client, today_org.hr_user), "today-compliance")
     assert "belum direkap" in section and "<strong>0</strong> pegawai" in section
@@ -197,6 +198,13 @@ def test_hr_sees_last_weeks_compliance_and_the_blocked(today_org, client):
                               listed_at=datetime(2026, 2, 6)))
     db.session.add(VisumBlock(year=2026, employee_id=today_org.other.id, reason="SKP_NOT_APPROVED",
                               listed_at=datetime(2026, 2, 6), cleared_at=datetime(2026, 2, 8)))
+    # listed at the sync, then his SKP was approved: usable from the approval, so no longer blocked
+    db.session.add(VisumBlock(year=2026, employee_id=today_org.orphan.id, reason="SKP_NOT_APPROVED",
+                              listed_at=datetime(2026, 2, 6)))
+    orphan = today_org.orphan
+    db.session.add(Skp(employee_id=orphan.id, year=2026, status="APPROVED", period_start=date(2026, 1, 1),
+                       period_end=date(2026, 12, 31), unit_id=orphan.unit_id, jenjang=orphan.jenjang,
+                       effective_fraction=1.0, created_at=datetime(2026, 1, 2), approved_at=datetime(2026, 2, 9)))
     db.session.commit()
     section = card(home(client, today_org.hr_user), "today-compliance")
     assert 'href="/execution/hr/compliance?week=2026-01-05"' in section

@@ -99,21 +99,21 @@ def locked_days(employee: Employee, days, now: datetime) -> dict[date, bool]:
     One query for the reopenings of the closed weeks, whatever the number of days.
     """
     tz = services.employee_timezone(employee)
-    closed = {day for day in set(days) if week_rules.is_week_closed(day, now, tz)}
+    days = set(days)
+    mondays = {week_rules.week_start(day) for day in days if week_rules.is_week_closed(day, now, tz)}
     reopened: dict[date, datetime] = {}
-    if closed:
-        mondays = {week_rules.week_start(day) for day in closed}
+    if mondays:
         rows = db.session.execute(
             select(WeekReopening.week_start, func.max(WeekReopening.until))
             .where(WeekReopening.employee_id == employee.id, WeekReopening.week_start.in_(mondays))
             .group_by(WeekReopening.week_start))
         reopened = {monday: until.replace(tzinfo=UTC) for monday, until in rows}
-    return {day: day in closed and not week_rules.is_visum_writable(
-        day, now, tz, reopened_until=reopened.get(week_rules.week_start(day))) for day in set(days)}
+    return {day: not week_rules.is_visum_writable(day, now, tz, reopened_until=reopened.get(week_rules.week_start(day)))
+            for day in days}
 
 
 def _locked(visum: Visum, now: datetime) -> bool:
-    return locked_days(visum.employee, [visum.day], now)[visum.day]
+    return not services.is_writable(visum.employee, visum.day, now)
 
 
 # --- answers ---------------------------------------------------------------------------------------
@@ -140,6 +140,10 @@ def _actor() -> Employee:
     return g.api_user.employee
 
 
+def _by_token(employee: Employee, token: str) -> Visum | None:
+    return db.session.scalar(select(Visum).where(Visum.employee_id == employee.id, Visum.client_token == token))
+
+
 # --- routes ----------------------------------------------------------------------------------------
 
 @bp.post("/visum")
@@ -152,12 +156,11 @@ def create_visum():
     if body["nip"] is not None and body["nip"] != actor.nip:
         abort(403, description="Visum hanya dapat diisi oleh pegawai yang bersangkutan.")
     token = body["client_token"] or request.headers.get("Idempotency-Key") or None
-    if token is not None:
-        existing = db.session.scalar(select(Visum).where(Visum.employee_id == actor.id, Visum.client_token == token))
-        if existing is not None:  # a double submission: nothing new is stored
-            return jsonify(visum_json(existing, _locked(existing, clock.now())))
-    output: Output = body["output"]
     now = clock.now()
+    existing = _by_token(actor, token) if token is not None else None
+    if existing is not None:  # a double submission: nothing new is stored
+        return jsonify(visum_json(existing, _locked(existing, now)))
+    output: Output = body["output"]
     try:
         visum = services.file_visum(actor, actor, day=body["date"], activity=body["activity"], iki_id=body["iki_id"],
                                     output_quantity=output.quantity, output_unit=output.unit, client_token=token,
@@ -167,8 +170,8 @@ def create_visum():
         return _refused(error)
     except IntegrityError:  # the same token committed by a simultaneous request: answer that one
         db.session.rollback()
-        existing = db.session.scalar(select(Visum).where(Visum.employee_id == actor.id, Visum.client_token == token))
-        if token is None or existing is None:
+        existing = _by_token(actor, token) if token is not None else None
+        if existing is None:
             raise
         return jsonify(visum_json(existing, _locked(existing, now)))
     return jsonify(visum_json(visum, _locked(visum, now))), 201

@@ -136,6 +136,12 @@ def blocked_page(year: int, unit: Unit | None, status: str | None, page: int, pe
     return Page([BlockedRow(*row) for row in rows], total, page, per_page)
 
 
+def blocked_count(year: int, unit: Unit | None = None) -> int:
+    """Count who is still blocked by the synchronisation of a year (as the blocked page counts them)."""
+    stmt, _ = _blocked_stmt(year, unit, "BLOCKED")
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
 def blocked_rows(year: int, unit: Unit | None, status: str | None = None) -> list[BlockedRow]:
     """Return the whole blocked list of a year (for the CSV), by unit and name."""
     stmt, _ = _blocked_stmt(year, unit, status)

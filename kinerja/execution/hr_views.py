@@ -38,9 +38,9 @@ def _weeks_context(employee, *, form=None) -> dict:
     closed = [(row.monday, row.label) for row in rows if row.closed]
     if form is None:
         form = ReopenForm(formdata=None, weeks=closed)
-    return {"employee": employee, "weeks": rows, "reopen_form": form,
-            "timezone": services.employee_timezone(employee),
-            "timezone_label": week_rules.timezone_label(services.employee_timezone(employee))}
+    tz = services.employee_timezone(employee)
+    return {"employee": employee, "weeks": rows, "reopen_form": form, "timezone": tz,
+            "timezone_label": week_rules.timezone_label(tz)}
 
 
 @bp.get("/hr/weeks")

@@ -7,33 +7,23 @@ them again, so a forged choice is refused twice.
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import IntegerField, SelectChoice, StringField, TextAreaField
+from wtforms import IntegerField, SelectChoice, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from kinerja.org.forms import ChoiceField, IsoDateField
+from kinerja.org.forms import ChoiceField, IsoDateField, _strip
 from kinerja.planning.skp_forms import NumberField
-from kinerja.rules.capaian import period_label
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _period_field():
-    return ChoiceField("Periode", validators=[DataRequired("Pilih periode.")])
-
-
-def _value_field():
-    return NumberField("Realisasi", places=None, validators=[
-        InputRequired("Nilai realisasi wajib diisi (angka)."),
-        NumberRange(min=0, message="Nilai realisasi tidak boleh negatif.")])
-
-
-def _note_field():
-    return TextAreaField("Catatan", filters=[_strip], validators=[Optional(), Length(max=4000)])
+from kinerja.rules.capaian import parse_period, period_label
 
 
 class _PeriodForm(FlaskForm):
+    """The fields every realisation shares: a period (of those offered), the value, a note."""
+
+    period = ChoiceField("Periode", validators=[DataRequired("Pilih periode.")])
+    value = NumberField("Realisasi", places=None, validators=[
+        InputRequired("Nilai realisasi wajib diisi (angka)."),
+        NumberRange(min=0, message="Nilai realisasi tidak boleh negatif.")])
+    note = TextAreaField("Catatan", filters=[_strip], validators=[Optional(), Length(max=4000)])
+
     def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.period.choices = [SelectChoice(p, period_label(p)) for p in periods]
@@ -42,9 +32,6 @@ class _PeriodForm(FlaskForm):
 class IkuRealisasiForm(_PeriodForm):
     """One period's realisation of an IKU, with a link or a file as evidence."""
 
-    period = _period_field()
-    value = _value_field()
-    note = _note_field()
     evidence_url = StringField("Tautan bukti dukung", filters=[_strip], validators=[
         Optional(), Length(max=2000), Regexp(r"^https?://\S+$", message="Tulis alamat lengkap http:// atau https://.")])
     evidence_file = FileField("atau unggah berkas")
@@ -58,21 +45,26 @@ class IkuRealisasiForm(_PeriodForm):
 class IkiRealisasiForm(_PeriodForm):
     """One period's realisation of an IKI of the employee's approved SKP."""
 
-    period = _period_field()
-    value = _value_field()
-    note = _note_field()
+
+def _period_text(form, field) -> None:
+    """Accept a period the rule reads (``TTTT-BB`` or ``TTTT``)."""
+    if parse_period(field.data) is None:
+        raise ValidationError("Tulis periode sebagai TTTT-BB atau TTTT.")
 
 
 class ProgressForm(FlaskForm):
+    """The progress (whole percent) of one rencana aksi."""
+
     progress = IntegerField("Progres (%)", validators=[
         InputRequired("Progres wajib diisi."), NumberRange(min=0, max=100, message="Progres antara 0 dan 100.")])
 
 
 class DialogOrganisasiForm(FlaskForm):
+    """A Dialog Penilaian Kinerja Organisasi record: when, which period, who, what, the follow-up."""
+
     held_on = IsoDateField("Tanggal dialog", validators=[InputRequired("Tanggal wajib diisi.")])
     period = StringField("Periode yang dibahas (TTTT-BB atau TTTT)", filters=[_strip], validators=[
-        DataRequired("Periode wajib diisi."), Regexp(r"^\d{4}(-(0[1-9]|1[0-2]))?$",
-                                                     message="Tulis periode sebagai TTTT-BB atau TTTT.")])
+        DataRequired("Periode wajib diisi."), _period_text])
     participants = TextAreaField("Peserta", filters=[_strip], validators=[
         DataRequired("Peserta wajib diisi."), Length(max=4000)])
     summary = TextAreaField("Ringkasan pembahasan", filters=[_strip], validators=[

@@ -38,9 +38,6 @@ from kinerja.rules.capaian import DEFAULT_CAP, open_periods, period_label
 from kinerja.rules.planning import format_number
 from kinerja.rules.week import local_date
 
-ACTION_KIND_LABELS = {"RENCANA_AKSI": "Rencana aksi", "INISIATIF_STRATEGIS": "Inisiatif strategis",
-                      "MITIGASI_RISIKO": "Mitigasi risiko"}
-
 
 def _me():
     return current_user.employee
@@ -57,7 +54,7 @@ def _percent(value) -> str:
 def _render(page: str, partial: str, status: int = 200, **context):
     """Render a page or its partial with the helpers every realisation template uses."""
     return render_page_or_partial(page, partial, status=status, period_label=period_label, percent=_percent,
-                                  action_kind_labels=ACTION_KIND_LABELS, evidence_accept=evidence.accept_attribute(),
+                                  evidence_accept=evidence.accept_attribute(),
                                   evidence_limit=evidence.max_bytes_label(), **context)
 
 
@@ -90,7 +87,7 @@ def _realisasi_context(pk: PerjanjianKinerja, *, open_iku_id: int | None = None,
                 forms[item.iku.id] = form
                 continue
             period = _asked_period(f"r{item.iku.id}") if item.iku.id == open_iku_id else None
-            forms[item.iku.id] = _entry_form(item, periods, period)
+            forms[item.iku.id] = _entry_form(IkuRealisasiForm, f"r{item.iku.id}", item.rows, periods, period)
     return {"pk": pk, "items": items, "can_edit": can_edit, "forms": forms, "open_iku_id": open_iku_id,
             "periods": periods, "in_force": _in_force(pk)}
 
@@ -100,16 +97,16 @@ def _asked_period(prefix: str) -> str | None:
     return request.args.get("period") or request.args.get(f"{prefix}-period")
 
 
-def _entry_form(item, periods: list[str], period: str | None) -> IkuRealisasiForm:
-    """Build the entry form of an IKU prefilled with a period's saved value (the latest open month by default)."""
+def _entry_form(form_class, prefix: str, rows: dict, periods: list[str], period: str | None):
+    """Build an IKU or IKI entry form prefilled with a period's saved value (the latest open month by default)."""
     if period not in periods:
         months = [p for p in periods if len(p) == 7]
         period = months[-1] if months else (periods[0] if periods else None)
-    row = item.rows.get(period) if period else None
+    row = rows.get(period) if period else None
     data = {"period": period}
     if row is not None:
         data.update(value=row.value, note=row.note)  # evidence: kept unless new one is given
-    return IkuRealisasiForm(formdata=None, data=data, periods=periods, prefix=f"r{item.iku.id}")
+    return form_class(formdata=None, data=data, periods=periods, prefix=prefix)
 
 
 @bp.get("/pk/<int:pk_id>/realisasi")
@@ -306,12 +303,7 @@ def _skp_context(skp, *, open_iki_id: int | None = None, form=None) -> dict:
                 forms[iki.id] = form
                 continue
             period = _asked_period(f"i{iki.id}") if iki.id == open_iki_id else None
-            if period not in periods:
-                begun = [p for p in periods if len(p) == 7]
-                period = begun[-1] if begun else None
-            row = found.get(iki.id, {}).get(period) if period else None
-            data = {"period": period, **({"value": row.value, "note": row.note} if row is not None else {})}
-            forms[iki.id] = IkiRealisasiForm(formdata=None, data=data, periods=periods, prefix=f"i{iki.id}")
+            forms[iki.id] = _entry_form(IkiRealisasiForm, f"i{iki.id}", found.get(iki.id, {}), periods, period)
     return {"skp": skp, "ikis": ikis, "months": months, "found": found, "can_edit": can_edit, "forms": forms,
             "periods": periods,
             "open_iki_id": open_iki_id, "is_owner": _me().id == skp.employee_id}

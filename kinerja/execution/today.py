@@ -14,6 +14,8 @@ from sqlalchemy import case, func, select
 
 from kinerja import clock
 from kinerja.auth.access import acting_for
+from kinerja.execution.hr_queries import blocked_count
+from kinerja.execution.inbox_queries import pending_count
 from kinerja.execution.locking import holidays
 from kinerja.execution.models import Visum, VisumBlock, WeekLock
 from kinerja.execution.notifications import waiting_counts, week_link
@@ -126,11 +128,16 @@ def employee_today(employee: Employee, now: datetime | None = None) -> EmployeeT
 
 
 def assessor_today(employee: Employee, now: datetime | None = None) -> AssessorToday:
-    """Count the visum waiting for the employee as assessor (himself or as PLT/PLH) and the overdue ones."""
-    ids = [employee.id, *acting_for(employee.id)]
-    pending = waiting_counts(ids, exclude_employee_id=employee.id)
-    overdue = waiting_counts(ids, now=now, overdue=True, exclude_employee_id=employee.id) if pending else {}
-    return AssessorToday(sum(pending.values()), sum(overdue.values()))
+    """Count the visum waiting for the employee as assessor (himself or as PLT/PLH) and the overdue ones.
+
+    The pending number is the inbox counter's (``inbox_queries.pending_count``), so both always agree.
+    """
+    pending = pending_count(employee)
+    if not pending:
+        return AssessorToday(0, 0)
+    overdue = waiting_counts([employee.id, *acting_for(employee.id)], now=now, overdue=True,
+                             exclude_employee_id=employee.id)
+    return AssessorToday(pending, sum(overdue.values()))
 
 
 def hr_today(now: datetime | None = None) -> HrToday:
@@ -142,7 +149,6 @@ def hr_today(now: datetime | None = None) -> HrToday:
         select(func.count(WeekLock.id), func.avg(WeekLock.percent),
                func.coalesce(func.sum(case((WeekLock.percent < 100, 1), else_=0)), 0))
         .where(WeekLock.week_start == last_monday)).one()
-    blocked = db.session.scalar(select(func.count(VisumBlock.id)).where(
-        VisumBlock.year == today.year, VisumBlock.cleared_at.is_(None))) or 0
+    blocked = blocked_count(today.year)  # an SKP approved since the sync clears him, as on the blocked page
     return HrToday(last_monday, recorded or 0, float(average) if average is not None else None, int(incomplete or 0),
                    blocked)

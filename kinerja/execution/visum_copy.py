@@ -1,6 +1,6 @@
 """Copy yesterday: file the previous day's visum again on a chosen day, each through ``file_visum``."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from kinerja import clock
 from kinerja.execution.models import Visum
@@ -11,10 +11,7 @@ from kinerja.rules.planning import PlanningRuleError
 
 
 def copy_source_day(employee: Employee, day: date) -> date | None:
-    """Return the day to copy into ``day``: the day before when it has visum, else the last filed day before it."""
-    previous = day - timedelta(days=1)
-    if visum_of_day(employee, previous):
-        return previous
+    """Return the day to copy into ``day``: the last day before it with visum (the day before when filed)."""
     return last_filed_day(employee, day)
 
 

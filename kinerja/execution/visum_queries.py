@@ -18,7 +18,8 @@ from kinerja.execution.models import Evidence, Visum, VisumBlock
 from kinerja.execution.services import _sync_day, employee_timezone, is_writable
 from kinerja.extensions import db
 from kinerja.org.models import Employee
-from kinerja.planning.models import Iki, Leave, RencanaHasilKerja, Skp
+from kinerja.planning.models import Iki, RencanaHasilKerja, Skp
+from kinerja.planning.skp import leaves_of
 from kinerja.planning.skp_queries import approved_skp, current_skp
 from kinerja.rules import week as week_rules
 from kinerja.rules.calendar import is_working_day
@@ -190,8 +191,7 @@ def gate_state(employee: Employee, year: int, today: date) -> GateState:
 def leave_days(employee: Employee, monday: date, sunday: date) -> set[date]:
     """Return the employee's cuti dates between two dates (both included)."""
     days: set[date] = set()
-    for start, end in db.session.execute(select(Leave.start, Leave.end).where(
-            Leave.employee_id == employee.id, Leave.start <= sunday, Leave.end >= monday)):
+    for start, end in leaves_of(employee, monday, sunday):
         day = max(start, monday)
         while day <= min(end, sunday):
             days.add(day)

@@ -22,18 +22,27 @@ from kinerja.htmx import is_htmx, render_page_or_partial
 from kinerja.refusals import perform, refuse
 from kinerja.rules import week as week_rules
 from kinerja.rules.planning import NotAllowed, PlanningRuleError
-from kinerja.rules.visum import VISUM_STATUS_LABELS, VisumAction, visum_transition
+from kinerja.rules.visum import (
+    VISUM_STATUS_LABELS,
+    VisumAction,
+    VisumStatus,
+    allowed_visum_actions,
+    visum_transition,
+)
 
 # Gate refusals about one field of the form: shown on the form (422) rather than as an error page.
 FIELD_GATE_CODES = frozenset({"IKI_REQUIRED", "IKI_NOT_IN_SKP", "OUTSIDE_SKP_PERIOD"})
 STATUS_BADGES = {"SUBMITTED": "badge-warn", "APPROVED": "badge-ok", "RETURNED": "badge-err"}
+# the statuses whose visum its owner may still edit, delete or add evidence to (the rule's EDIT step)
+EDITABLE_STATUSES = frozenset(str(status) for status in VisumStatus
+                              if VisumAction.EDIT in allowed_visum_actions(status))
 
 
 @bp.app_context_processor
 def visum_labels():
     """Give the visum templates their labels."""
     return {"visum_status_labels": {str(k): v for k, v in VISUM_STATUS_LABELS.items()},
-            "visum_status_badges": STATUS_BADGES}
+            "visum_status_badges": STATUS_BADGES, "visum_editable_statuses": EDITABLE_STATUSES}
 
 
 # --- loading and access --------------------------------------------------------------------------

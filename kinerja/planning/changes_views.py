@@ -27,6 +27,7 @@ from kinerja.planning import bp, skp
 from kinerja.planning.changes_forms import change_form
 from kinerja.planning.errors import NotAllowed, PlanningError
 from kinerja.planning.models import Leave, RencanaHasilKerja, Skp, StudyLeave
+from kinerja.refusals import attach, refuse
 from kinerja.rules import calendar as calendar_rules
 from kinerja.rules import skp as skp_rules
 from kinerja.rules.planning import (
@@ -37,6 +38,7 @@ from kinerja.rules.planning import (
     STUDY_LEAVE_PLAN_LABELS,
     MidYearChange,
     PlanningRuleError,
+    Problem,
     StudyLeavePlan,
     format_number,
 )
@@ -112,10 +114,6 @@ class Preview:
     no_skp: bool = False  # a cuti of a year or more: no SKP until he is back
 
 
-def open_skp_on(employee: Employee, on: date) -> Skp | None:
-    return skp.open_skp_on(employee, on)
-
-
 def preview_transfer(employee: Employee, unit: Unit, on: date) -> Preview:
     """Tell what a mutasi to ``unit`` from ``on`` will do to the employee's position and SKP."""
     preview = Preview()
@@ -130,7 +128,7 @@ def preview_transfer(employee: Employee, unit: Unit, on: date) -> Preview:
                          f"{_position_name(employee.jenjang, employee.jf_name, False)}.")
     if employee.is_head:
         preview.lines.append("Pegawai tidak lagi menjabat kepala unit kerja.")
-    current = open_skp_on(employee, on)
+    current = skp.open_skp_on(employee, on)
     if current is None:
         preview.lines.append(f"Belum ada SKP yang mencakup {_d(on)}; tidak ada SKP yang diubah.")
     elif current.status == "SUBMITTED":
@@ -163,7 +161,7 @@ def preview_position(employee: Employee, unit: Unit, jenjang: str, on: date, *, 
                            "(SKP direvisi).")
         return preview
     preview.lines.append(MID_YEAR_CHANGE_LABELS[change] + ".")
-    old = open_skp_on(employee, on)
+    old = skp.open_skp_on(employee, on)
     closed_end = on - timedelta(days=1)
     if old is not None and old.period_start >= on:
         preview.problem = "Tanggal perubahan jabatan harus sesudah awal periode SKP lama."
@@ -200,7 +198,7 @@ def preview_study(employee: Employee, kind: str, start: date, end: date | None) 
         return preview
     preview.lines.append(f"{STUDY_LEAVE_KIND_LABELS.get(kind, kind)}, {_d(start)} – "
                          f"{_d(end) if end else 'belum ditentukan'}: {STUDY_LEAVE_PLAN_LABELS[plan].lower()}.")
-    current = open_skp_on(employee, start)
+    current = skp.open_skp_on(employee, start)
     keep_rhk = plan != StudyLeavePlan.ONLY_STUDY_EXPECTATIONS
     if current is None:
         if keep_rhk:
@@ -359,13 +357,9 @@ def _context(employee: Employee, *, kind: str | None = None, form=None, valid: b
 
 
 def _attach(form, error: PlanningError, aliases: dict) -> None:
-    """Put a service's refusal on the field it names, or on the form as a whole."""
-    name = aliases.get(error.field, error.field) if error.field else None
-    target = getattr(form, name, None) if name else None
-    if target is not None and hasattr(target, "errors") and name in form._fields:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    """Put a service's refusal on the fields it names (renamed by ``aliases``), or on the form as a whole."""
+    attach(form, PlanningError(error.message, problems=[
+        Problem(p.code, p.message, aliases.get(p.field, p.field) if p.field else None) for p in error.problems]))
 
 
 def _render_form(employee: Employee, kind: str, form, *, status: int = 200, valid: bool = False,
@@ -387,8 +381,7 @@ def _submit(employee: Employee, kind: str, perform):
     try:
         message = perform(form)
     except NotAllowed as error:
-        db.session.rollback()
-        abort(403, description=error.message)
+        refuse(error)
     except PlanningError as error:
         db.session.rollback()
         _attach(form, error, FIELD_ALIASES[kind])
@@ -463,7 +456,7 @@ def change_position(nip):
     employee = get_employee_or_404(nip)
 
     def perform(form):
-        closed = open_skp_on(employee, form.on.data)
+        closed = skp.open_skp_on(employee, form.on.data)
         closed_version = (closed.year, closed.version) if closed is not None else None
         new = skp.change_position(_me(), employee, form.unit_obj, form.jenjang.data, form.on.data,
                                   is_head=bool(form.is_head.data), jf_name=form.jf_name.data or None)

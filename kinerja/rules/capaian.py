@@ -34,33 +34,29 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from kinerja.rules.planning import Aggregation, PlanningRuleError, Polarity, as_number, require
-from kinerja.rules.trajectory import TOLERANCE, aggregate, period_key
+from kinerja.rules.planning import Aggregation, Consolidation, PlanningRuleError, Polarity, as_number, require
+from kinerja.rules.trajectory import TOLERANCE, aggregate, expected_periods
 from kinerja.rules.week import MONTH_NAMES
 
 DEFAULT_CAP = 120.0
 FLOOR = 0.0
 
-_MONTHLY = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_YEARLY = re.compile(r"^(\d{4})$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")  # TTTT-BB (a trajectory's month) or TTTT
 
 
 # --- periods ----------------------------------------------------------------------------------
 
 def parse_period(text: object) -> tuple[int, int | None] | None:
     """Read a realisation period: ``"2026-03"`` -> ``(2026, 3)``, ``"2026"`` -> ``(2026, None)``, else None."""
-    if not isinstance(text, str):
+    match = _PERIOD.match(text) if isinstance(text, str) else None
+    if match is None:
         return None
-    match = _MONTHLY.match(text)
-    if match:
-        return int(match.group(1)), int(match.group(2))
-    match = _YEARLY.match(text)
-    return (int(match.group(1)), None) if match else None
+    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
 
 
 def months_of(year: int) -> tuple[str, ...]:
     """Return the twelve monthly periods of a year, in order."""
-    return tuple(period_key(year, month) for month in range(1, 13))
+    return expected_periods(year, Consolidation.MONTHLY)
 
 
 def period_label(period: str) -> str:

@@ -43,9 +43,12 @@ def bodies():
     return [f.body for f in db.session.scalars(select(Feedback).order_by(Feedback.id))]
 
 
-def test_anonymous_is_sent_to_login(client, visum):
-    response = client.get(url(visum))
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+def test_anonymous_is_sent_to_login(client, people, visum):
+    thread = f"/execution/feedback/{people['pelaksana'].nip}"
+    for response in (client.get(url(visum)), client.post(url(visum), data={"body": "x"}),
+                     client.get(thread), client.post(thread, data={"body": "x"})):
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert bodies() == []
 
 
 def test_thread_is_a_partial_for_htmx_and_a_page_otherwise(client, people, visum):

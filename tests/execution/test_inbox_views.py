@@ -370,7 +370,7 @@ def test_rows_link_the_evidence_the_week_and_the_feedback(as_direktur, people):
     other = re.search(rf'<div class="inbox-feedback" data-visum="{quiet.id}">(.*?)</div>\s*</td>', html, re.S)
     assert other and "Umpan balik</a>" in other.group(1)  # no comments: no badge
     # the links are where they lead: the evidence file and the employee's week open for his assessor
-    assert as_direktur.get(f"/execution/evidence/{notulen.id}").status_code != 403  # (404 here: no file stored)
+    assert as_direktur.get(f"/execution/evidence/{notulen.id}").status_code == 404  # allowed; no file stored
     assert as_direktur.get(f"/execution/visum/{people['analis'].nip}?week={MONDAY.isoformat()}").status_code == 200
     assert as_direktur.get(f"/execution/feedback/visum/{visum.id}").status_code == 200
 

@@ -209,6 +209,10 @@ def test_file_evidence_upload_and_download(client, people, planner, pk):
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     login(client, people["staf2"])
     assert client.get(f"/execution/realisasi/{row.id}/evidence").status_code == 403
+    with client.session_transaction() as session:
+        session.clear()
+    anonymous = client.get(f"/execution/realisasi/{row.id}/evidence")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
     # a disallowed type is refused on the file field, nothing stored
     login(client, planner)
     data = _entry(iku, period="2026", value="3")
@@ -310,7 +314,8 @@ def test_dialog_record_and_list(client, people, pk):
 
 @pytest.mark.parametrize(("changes", "message"), [
     ({"held_on": "kemarin"}, "Tanggal tidak valid"), ({"held_on": "2026-01-20"}, "masa depan"),
-    ({"period": "Januari"}, "TTTT-BB"), ({"period": "2026-05"}, "belum berjalan"), ({"summary": ""}, "wajib diisi"),
+    ({"period": "Januari"}, "TTTT-BB"), ({"period": "2026-13"}, "TTTT-BB"), ({"period": "2026-05"}, "belum berjalan"),
+    ({"summary": ""}, "wajib diisi"),
 ])
 def test_dialog_bad_input_is_422(client, planner, changes, message):
     login(client, planner)

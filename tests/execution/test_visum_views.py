@@ -52,9 +52,24 @@ def stored_files() -> set[str]:
 # --- the week page -------------------------------------------------------------------------------
 
 def test_anonymous_is_sent_to_login(client, people):
-    assert client.get("/execution/visum").status_code == 302
+    response = client.get("/execution/visum")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
     response = client.get("/execution/visum", headers=HX)
     assert response.status_code == 401 and "/login" in response.headers["HX-Redirect"]
+
+
+def test_anonymous_changes_are_sent_to_login_and_store_nothing(client, people):
+    visum = file(people["pelaksana"], WEDNESDAY)
+    for path in ("/execution/visum/day/2026-01-14", "/execution/visum/day/2026-01-14/copy",
+                 f"/execution/visum/{visum.id}/edit", f"/execution/visum/{visum.id}/delete",
+                 f"/execution/visum/{visum.id}/evidence"):
+        response = client.post(path, data={"activity": "x", "url": "https://a.id"})
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
+    for path in (f"/execution/visum/{people['pelaksana'].nip}", "/execution/visum/day/2026-01-14",
+                 f"/execution/visum/{visum.id}/edit"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
+    assert visum_count() == 1 and db.session.scalar(select(func.count(Evidence.id))) == 0
 
 
 def test_week_page_shows_days_missing_and_closing_time(client, people):
@@ -338,7 +353,8 @@ def test_upload_photo_and_serve_it_to_allowed_people_only(client, people):
         assert client.get(f"/execution/evidence/{item.id}").status_code == status, viewer
     with client.session_transaction() as session:
         session.clear()
-    assert client.get(f"/execution/evidence/{item.id}").status_code == 302
+    anonymous = client.get(f"/execution/evidence/{item.id}")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 
 
 def test_pdf_is_sent_as_attachment(client, people):
@@ -395,6 +411,27 @@ def test_evidence_on_someone_elses_visum_is_403(client, people):
     login(client, people["staf2"])
     response = client.post(f"/execution/visum/{visum.id}/evidence", data={"url": "https://a.id"}, headers=HX)
     assert response.status_code == 403 and db.session.scalar(select(func.count(Evidence.id))) == 0
+
+
+def test_evidence_on_an_approved_visum_is_409(client, people):
+    visum = file(people["pelaksana"], WEDNESDAY)
+    services.approve_visum(people["direktur"], visum, now=NOW)
+    db.session.commit()
+    login(client, people["pelaksana"])
+    response = client.post(f"/execution/visum/{visum.id}/evidence", data={"url": "https://a.id"}, headers=HX)
+    assert response.status_code == 409 and db.session.scalar(select(func.count(Evidence.id))) == 0
+
+
+def test_evidence_in_a_closed_week_is_423(client, people, frozen):
+    visum = file(people["pelaksana"], WEDNESDAY)
+    link = evidence_services.add_link_evidence(people["pelaksana"], visum, "https://a.id", now=NOW)
+    db.session.commit()
+    frozen.move_to(datetime(2026, 1, 18, 17, 0, tzinfo=UTC))  # Sunday 24:00 WIB: closed
+    login(client, people["pelaksana"])
+    response = client.post(f"/execution/visum/{visum.id}/evidence", data={"url": "https://b.id"}, headers=HX)
+    assert response.status_code == 423
+    assert client.post(f"/execution/evidence/{link.id}/delete", headers=HX).status_code == 423
+    assert db.session.scalars(select(Evidence.url)).all() == ["https://a.id"]
 
 
 def test_delete_visum_removes_its_files(client, people):

@@ -1,6 +1,7 @@
 """HR pages for the mid-year cases: /planning/employees/<nip>/changes — access, the four forms (mutasi,
 perubahan jabatan, tugas belajar, cuti) valid and invalid with their effect in the database, the
 previews, and the partials with and without HX-Request."""
+# ruff: noqa: F811  (pytest fixtures imported from midyear_fixtures / skp_fixtures are taken as arguments)
 
 from datetime import UTC, date, datetime
 
@@ -16,30 +17,10 @@ from kinerja.planning import skp as services
 from kinerja.planning.models import Leave, Skp, StudyLeave
 from kinerja.rules.planning import STUDY_LEAVE_KIND_LABELS
 from tests.factories import login_as
+from tests.planning.midyear_fixtures import approved, people, units  # noqa: F401
 from tests.planning.skp_fixtures import frozen, full_skp, leader_skp, org  # noqa: F401
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def people(org):  # noqa: F811
-    return org["people"]
-
-
-@pytest.fixture
-def units(org):  # noqa: F811
-    return org["units"]
-
-
-@pytest.fixture
-def approved(people):
-    """The analis's approved SKP 2026 (2 RHK, one KUANTITAS IKI of 12 each), cascaded from the Direktur's."""
-    _, leader_rhk = leader_skp(people["direktur"])
-    item = full_skp(people["analis"], parent=leader_rhk, rhk_count=2)
-    services.submit_skp(people["analis"], item)
-    services.approve_skp(people["direktur"], item)
-    db.session.commit()
-    return item
 
 
 def login(client, employee):
@@ -356,3 +337,18 @@ def test_bad_preview_is_422_with_the_problem(hr_client, people):
 
 def test_unknown_preview_kind_is_404(hr_client, people):
     assert preview(hr_client, people["analis"], "promotion", {}, HX).status_code == 404
+
+
+def test_a_refusal_named_after_the_service_field_lands_on_the_form_field(hr_client, people, approved):
+    """The service's ``period_start`` refusal (a cuti of a year or more) is shown on the form's ``on`` field."""
+    analis = people["analis"]
+    long_leave = {"leave-kind": "Cuti di luar tanggungan negara", "leave-start": "2026-03-01",
+                  "leave-end": "2027-03-31"}
+    assert hr_client.post(f"{page_url(analis)}/leave", data=long_leave, headers=HX).status_code == 200
+    before = counts()
+    response = hr_client.post(f"{page_url(analis)}/position", data={**POSITION, "position-on": "2026-06-01"},
+                              headers=HX)
+    assert response.status_code == 422
+    on_field = response.text.split('id="position-on"', 1)[1].split("<label", 1)[0]
+    assert '<p class="field-error">Pegawai menjalani cuti satu tahun atau lebih' in on_field
+    assert counts() == before

@@ -1,5 +1,6 @@
 """Mid-year cases (decree I.B, I.C, III cuti): transfer without change of position, change of position,
 the four kinds of tugas belajar, and cuti recomputing the effective working fraction."""
+# ruff: noqa: F811  (pytest fixtures imported from midyear_fixtures / skp_fixtures are taken as arguments)
 
 from datetime import UTC, date, datetime
 
@@ -13,28 +14,8 @@ from kinerja.planning import skp as services
 from kinerja.planning import skp_queries
 from kinerja.planning.errors import NotAllowed, PlanningError
 from kinerja.planning.models import StudyLeave
+from tests.planning.midyear_fixtures import approved, people, units  # noqa: F401
 from tests.planning.skp_fixtures import YEAR, frozen, full_skp, leader_skp, org  # noqa: F401
-
-
-@pytest.fixture
-def people(org):  # noqa: F811
-    return org["people"]
-
-
-@pytest.fixture
-def units(org):  # noqa: F811
-    return org["units"]
-
-
-@pytest.fixture
-def approved(people):
-    """The analis's approved SKP, cascaded from the Direktur's."""
-    _, leader_rhk = leader_skp(people["direktur"])
-    skp = full_skp(people["analis"], parent=leader_rhk, rhk_count=2)
-    services.submit_skp(people["analis"], skp)
-    services.approve_skp(people["direktur"], skp)
-    db.session.commit()
-    return skp
 
 
 def positions(employee):
