@@ -326,13 +326,17 @@ def _decide(actor: Employee, visum: Visum, action: VisumAction, reason: str | No
 
 @cache
 def _decide_stmt(approve: bool):
-    """Build once the conditional UPDATE of ``_decide`` (SUBMITTED -> target), returning the new version."""
-    columns = Visum.__table__.c
+    """Build once the conditional UPDATE of ``_decide`` (SUBMITTED -> target), returning the new version.
+
+    A Core UPDATE on the table: ``_decide`` sets the written values on the object itself, so the
+    ORM's bulk-update path (session synchronisation) would only add cost to every approval.
+    """
+    table = Visum.__table__
     names = ("status", "updated_at", "return_reason") + (("approved_at", "approved_by_id") if approve else ())
-    return (update(Visum).where(Visum.id == bindparam("visum_id"), Visum.status == VisumStatus.SUBMITTED.value)
-            .values({**{name: bindparam(name, type_=columns[name].type) for name in names},
-                     "version": Visum.version + 1})
-            .returning(Visum.version).execution_options(synchronize_session=False))
+    return (update(table).where(table.c.id == bindparam("visum_id"), table.c.status == VisumStatus.SUBMITTED.value)
+            .values({**{name: bindparam(name, type_=table.c[name].type) for name in names},
+                     "version": table.c.version + 1})
+            .returning(table.c.version))
 
 
 def approve_visum(actor: Employee, visum: Visum, now: datetime | None = None) -> Visum:

@@ -2,9 +2,12 @@
 loopback, against a bare Flask route measured in the same run. Goal: approvals reach at least
 30% of the bare route's throughput.
 
-Every wrk request approves a different SUBMITTED visum of the busiest assessor's people through
-the real inbox endpoint (session cookie, CSRF header, HX-Request), so each one is a real write
-with its audit row and the re-rendered row with the out-of-band counter.
+Several assessors approve at once, as in the agency on a Monday morning: ``ASSESSORS`` Pejabat
+Penilai of about 30 people each (the inbox goal's size), each logged in with his own session and
+with a backlog of ``PER_ASSESSOR`` SUBMITTED visum of his people. Every wrk request approves a
+different visum through the real inbox endpoint (session cookie, CSRF header, HX-Request), taking
+the assessors in turn, so each one is a real write with its audit row and the re-rendered row with
+the out-of-band counter.
 """
 
 from datetime import date, timedelta
@@ -20,65 +23,88 @@ from kinerja.org.assessors import refresh_assessor_links
 from kinerja.org.models import AssessorLink, Employee
 from tests.bench import load
 
-PENDING = 6_000  # a busy assessor's backlog; wrk is stopped before it runs out (see SECONDS)
+ASSESSORS = 20
+PER_ASSESSOR = 300  # ten working days of 30 people; wrk is stopped long before a backlog runs out
+TEAM = (20, 40)  # how many people an assessor of the benchmark assesses (about 30)
 PASSWORD = "Beban-Uji-2026!"
 SECONDS = 3
 
 
 @pytest.fixture(scope="module")
 def pending(bench_app):
-    """The busiest assessor with a password, and a contiguous block of SUBMITTED visum ids of his people."""
+    """``ASSESSORS`` assessors of about 30 people with a password, each with a contiguous block of SUBMITTED visum."""
     with bench_app.app_context():
         refresh_assessor_links()
-        assessor_id = db.session.execute(
+        team = func.count().label("team")
+        assessor_ids = list(db.session.scalars(
             select(AssessorLink.assessor_id).where(AssessorLink.assessor_id.is_not(None))
-            .group_by(AssessorLink.assessor_id).order_by(func.count().desc()).limit(1)).scalar_one()
-        members = list(db.session.scalars(select(AssessorLink.employee_id)
-                                          .where(AssessorLink.assessor_id == assessor_id)))
-        assessor = db.session.get(Employee, assessor_id)
-        auth_services.set_password(None, assessor, PASSWORD)
+            .group_by(AssessorLink.assessor_id).having(team.between(*TEAM))
+            .order_by(AssessorLink.assessor_id).limit(ASSESSORS)))
+        assert len(assessor_ids) == ASSESSORS, "the bench organisation has too few assessors of about 30 people"
         now, first_day = clock.stamp(), date.today() - timedelta(days=300)
-        rows = [dict(employee_id=members[i % len(members)], day=first_day + timedelta(days=i % 280),
-                     activity=f"Kegiatan uji beban {i}", status="SUBMITTED", channel="SIVIKA",
-                     created_at=now, updated_at=now, locked=False, version=1) for i in range(PENDING)]
-        ids = []
-        for start in range(0, PENDING, 2000):
-            ids += db.session.execute(insert(Visum).returning(Visum.id), rows[start:start + 2000]).scalars().all()
+        blocks = []
+        for assessor_id in assessor_ids:
+            members = list(db.session.scalars(select(AssessorLink.employee_id)
+                                              .where(AssessorLink.assessor_id == assessor_id)
+                                              .order_by(AssessorLink.employee_id)))
+            assessor = db.session.get(Employee, assessor_id)
+            auth_services.set_password(None, assessor, PASSWORD)
+            rows = [dict(employee_id=members[i % len(members)], day=first_day + timedelta(days=i // len(members)),
+                         activity=f"Kegiatan uji beban {i}", status="SUBMITTED", channel="SIVIKA",
+                         created_at=now, updated_at=now, locked=False, version=1) for i in range(PER_ASSESSOR)]
+            ids = db.session.execute(insert(Visum).returning(Visum.id), rows).scalars().all()
+            assert max(ids) - min(ids) + 1 == PER_ASSESSOR  # one contiguous block: wrk walks it by arithmetic
+            blocks.append({"nip": assessor.nip, "first": min(ids)})
         db.session.commit()
         if db.engine.dialect.name == "postgresql":  # fresh statistics, as autovacuum keeps them in production
             db.session.execute(text("ANALYZE visum"))
             db.session.commit()
-        data = {"nip": assessor.nip, "first": min(ids), "last": max(ids), "url": str(db.engine.url.render_as_string(
-            hide_password=False))}
-    assert data["last"] - data["first"] + 1 == PENDING  # one contiguous block: wrk walks it by arithmetic
-    yield data
+        url = db.engine.url.render_as_string(hide_password=False)
+    yield {"blocks": blocks, "url": url}
     with bench_app.app_context():  # leave the base table "visum" as found (a reused PostgreSQL bench keeps it)
-        db.session.execute(delete(Visum).where(Visum.id.between(data["first"], data["last"])))
+        for block in blocks:
+            db.session.execute(delete(Visum).where(Visum.id.between(block["first"], block["first"] + PER_ASSESSOR - 1)))
         db.session.commit()
 
 
 APPROVE_SCRIPT = """
-local first, half = %(first)d, %(half)d
+local sessions = {%(sessions)s}
+local half = %(half)d
 local threads = 0
 function setup(thread)
-  thread:set("start", first + threads * half)
+  thread:set("offset", threads * half)
   threads = threads + 1
 end
 function init(args)
   counter = 0
 end
 request = function()
-  local id = start + counter
+  local s = sessions[counter %% #sessions + 1]
+  local id = s[1] + offset + math.floor(counter / #sessions)
   counter = counter + 1
   return wrk.format("POST", "/execution/inbox/" .. id .. "/approve", {
-    ["Cookie"] = "%(cookie)s", ["X-CSRFToken"] = "%(csrf)s", ["HX-Request"] = "true", ["User-Agent"] = "%(agent)s",
+    ["Cookie"] = s[2], ["X-CSRFToken"] = s[3], ["HX-Request"] = "true", ["User-Agent"] = "%(agent)s",
     ["Content-Type"] = "application/x-www-form-urlencoded"}, "")
 end
 """
 
 
-@pytest.mark.xfail(strict=False, reason="goal not met on this stack: ~8% on SQLite, ~3% on PostgreSQL (a POST that "
-                   "only passes CSRF and Flask-Login reaches ~25%); see docs/inbox.md")
+FLOOR_SCRIPT = """
+request = function()
+  return wrk.format("POST", "/_floor", {["Cookie"] = "%(cookie)s", ["X-CSRFToken"] = "%(csrf)s",
+    ["HX-Request"] = "true", ["User-Agent"] = "%(agent)s", ["Content-Type"] = "application/x-www-form-urlencoded"}, "")
+end
+"""
+
+
+def _approved(blocks) -> int:
+    return sum(db.session.scalar(select(func.count()).select_from(Visum).where(
+        Visum.id.between(block["first"], block["first"] + PER_ASSESSOR - 1), Visum.status == "APPROVED"))
+        for block in blocks)
+
+
+@pytest.mark.xfail(strict=False, reason="blocked on this stack: ~11% on SQLite, ~4% on PostgreSQL, while the floor "
+                   "(a logged-in POST that does nothing) reaches only ~26% and ~18%; see docs/inbox.md")
 def test_bench_inline_approvals_under_load(bench_app, pending, benchmark):
     env = {"DATABASE_URL": pending["url"], "SECRET_KEY": "bench-load", "REDIS_URL": ""}
 
@@ -86,21 +112,29 @@ def test_bench_inline_approvals_under_load(bench_app, pending, benchmark):
         with load.gunicorn("tests.bench.bare_app:app", env) as base:
             bare = load.wrk(f"{base}/", seconds=SECONDS)
         with load.gunicorn("app:app", env) as base:
-            cookie, csrf = load.login(base, pending["nip"], PASSWORD)
-            script = APPROVE_SCRIPT % {"first": pending["first"], "half": PENDING // 2, "cookie": cookie, "csrf": csrf,
+            sessions = []
+            for block in pending["blocks"]:
+                cookie, csrf = load.login(base, block["nip"], PASSWORD)
+                sessions.append(f'{{{block["first"]}, "{cookie}", "{csrf}"}}')
+            script = APPROVE_SCRIPT % {"sessions": ", ".join(sessions), "half": PER_ASSESSOR // 2,
                                       "agent": load.USER_AGENT}
             approvals = load.wrk(f"{base}/", script=script, seconds=SECONDS)
-        return bare, approvals
+        with load.gunicorn("tests.bench.floor_app:app", env) as base:
+            cookie, csrf = load.login(base, pending["blocks"][0]["nip"], PASSWORD)
+            floor = load.wrk(f"{base}/", seconds=SECONDS, script=FLOOR_SCRIPT % {
+                "cookie": cookie, "csrf": csrf, "agent": load.USER_AGENT})
+        return bare, floor, approvals
 
-    bare, approvals = benchmark.pedantic(run, rounds=1, iterations=1)
+    bare, floor, approvals = benchmark.pedantic(run, rounds=1, iterations=1)
     with bench_app.app_context():
-        approved = db.session.scalar(select(func.count()).select_from(Visum).where(
-            Visum.id.between(pending["first"], pending["last"]), Visum.status == "APPROVED"))
+        approved = _approved(pending["blocks"])
     ratio = approvals["rps"] / bare["rps"]
-    benchmark.extra_info.update(bare_rps=bare["rps"], approval_rps=approvals["rps"], ratio=round(ratio, 3),
+    benchmark.extra_info.update(bare_rps=bare["rps"], floor_rps=floor["rps"], approval_rps=approvals["rps"],
+                                ratio=round(ratio, 3), floor_ratio=round(floor["rps"] / bare["rps"], 3),
                                 approved=approved)
-    print(f"\nbare Flask route: {bare['rps']:.0f} req/s; inline approvals: {approvals['rps']:.0f} req/s "
-          f"({ratio:.0%}); {approved} visum approved")
-    assert approvals["non_2xx"] == 0, approvals["output"]
+    print(f"\nbare Flask route: {bare['rps']:.0f} req/s; logged-in POST floor: {floor['rps']:.0f} req/s "
+          f"({floor['rps'] / bare['rps']:.0%}); inline approvals: {approvals['rps']:.0f} req/s ({ratio:.0%}); "
+          f"{approved} visum approved")
+    assert approvals["non_2xx"] == 0 and floor["non_2xx"] == 0, approvals["output"] + floor["output"]
     assert approved >= approvals["requests"] - 40  # wrk counts only completed requests; a few may be cut off
     assert ratio >= 0.30
