@@ -4,12 +4,14 @@ Storage rules (``docs/visum-pages.md``): the type is decided from the file's fir
 the client's content type or extension) and must be in ``EVIDENCE_ALLOWED_TYPES``; images are
 decoded with Pillow, turned upright by their EXIF orientation, stripped of EXIF, shrunk to
 ``EVIDENCE_IMAGE_MAX_PX`` and re-encoded as JPEG before anything reaches the disk; files live
-in ``UPLOAD_FOLDER/evidence/`` under a random server-chosen name. Refusals are
+in ``UPLOAD_FOLDER/evidence/`` under a random server-chosen name, and a file written for a
+transaction that does not commit (a refusal, a failed commit) is removed when it ends. Refusals are
 ``PlanningRuleError`` (field ``file``), so pages re-render the form with 422 and nothing is
 stored. The services follow ``kinerja.execution.services``: owner, week lock (423), state (409),
 fields (400); an audit row; no commit.
 """
 
+import contextlib
 import io
 import os
 import re
@@ -22,7 +24,8 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, send_file
 from PIL import Image, ImageOps
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from kinerja import clock
 from kinerja.audit.services import record
@@ -42,6 +45,7 @@ FOLDER = "evidence"
 MAX_URL = 2000
 MAX_EVIDENCE_PER_VISUM = 10
 MB = 1024 * 1024
+_NEW_FILES = "kinerja.evidence.new_files"  # session.info key: paths written for the open transaction
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp|pdf|xlsx|docx)$")
 
 
@@ -202,8 +206,10 @@ def store_upload(upload) -> StoredFile:
     folder = evidence_folder()
     os.makedirs(folder, exist_ok=True)
     stored_name = secrets.token_hex(16) + EXTENSIONS[content_type]
-    with open(os.path.join(folder, stored_name), "xb") as handle:  # "x": never overwrite
+    path = os.path.join(folder, stored_name)
+    with open(path, "xb") as handle:  # "x": never overwrite
         handle.write(data)
+    db.session.info.setdefault(_NEW_FILES, []).append(path)
     return StoredFile(stored_name, _display_name(upload.filename, content_type), content_type, len(data))
 
 
@@ -230,6 +236,21 @@ def remove_stored(names) -> None:
             continue
         except OSError:  # pragma: no cover - logged, never fails the request that already committed
             current_app.logger.warning("evidence file %s could not be removed", name)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_new_files(session) -> None:
+    """The transaction that refers to the new files committed: they stay."""
+    session.info.pop(_NEW_FILES, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session, transaction) -> None:
+    """A transaction ended without committing (rolled back, or closed): remove the files written for it."""
+    if transaction.parent is None:
+        for path in session.info.pop(_NEW_FILES, ()):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
 
 
 # --- services ------------------------------------------------------------------------------------
@@ -285,7 +306,7 @@ def _ensure_room(visum: Visum) -> None:
 def add_file_evidence(actor, visum: Visum, upload, now: datetime | None = None) -> Evidence:
     """Attach an uploaded file to the employee's own visum while its week is open.
 
-    The file is written only after every check passed; if the row cannot be added it is removed.
+    The file is written only after every check passed; if the transaction does not commit it is removed.
 
     :raise NotAllowed: not the owner; :raise VisumLocked: week closed (423);
     :raise WrongState: approved visum; :raise PlanningRuleError: the file (see ``store_upload``)
@@ -294,16 +315,12 @@ def add_file_evidence(actor, visum: Visum, upload, now: datetime | None = None) 
     status = _open_for_evidence(actor, visum, now)
     _ensure_room(visum)
     stored = store_upload(upload)
-    try:
-        evidence = Evidence(visum_id=visum.id, kind="FILE", stored_name=stored.stored_name,
-                            original_name=stored.original_name, content_type=stored.content_type, size=stored.size,
-                            created_at=now.astimezone(UTC).replace(tzinfo=None))
-        db.session.add(evidence)
-        status_before = _touch(visum, status, now)
-        db.session.flush()
-    except Exception:
-        remove_stored([stored.stored_name])
-        raise
+    evidence = Evidence(visum_id=visum.id, kind="FILE", stored_name=stored.stored_name,
+                        original_name=stored.original_name, content_type=stored.content_type, size=stored.size,
+                        created_at=now.astimezone(UTC).replace(tzinfo=None))
+    db.session.add(evidence)
+    status_before = _touch(visum, status, now)
+    db.session.flush()
     _evidence_record(actor, "evidence_add", visum, evidence, status_before, add=True)
     return evidence
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from kinerja.audit.models import AuditEntry
@@ -232,6 +233,30 @@ def test_refused_file_stores_nothing(people):
     before = files_now()
     with pytest.raises(PlanningRuleError):
         evidence.add_file_evidence(people["pelaksana"], visum, upload(b"MZ\x90\x00evil", "foto.jpg"), now=NOW)
+    db.session.rollback()
+    assert files_now() == before and evidence_rows() == 0
+
+
+def test_a_file_stays_only_when_its_transaction_commits(people):
+    visum = file(people["pelaksana"], WEDNESDAY)
+    before = files_now()
+    evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "batal.pdf"), now=NOW)
+    assert len(files_now() - before) == 1  # written for the open transaction...
+    db.session.rollback()
+    assert files_now() == before and evidence_rows() == 0  # ...and gone with it
+    kept = evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "tetap.pdf"), now=NOW)
+    db.session.commit()
+    db.session.rollback()  # a later transaction that rolls back leaves a committed file alone
+    assert kept.stored_name in files_now()
+
+
+def test_a_file_whose_commit_fails_is_removed(people):
+    visum = file(people["pelaksana"], WEDNESDAY)
+    before = files_now()
+    evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "x.pdf"), now=NOW)
+    visum.output_quantity = -1  # breaks a CHECK constraint when the commit flushes
+    with pytest.raises(IntegrityError):
+        db.session.commit()
     db.session.rollback()
     assert files_now() == before and evidence_rows() == 0
 
