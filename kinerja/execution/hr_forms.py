@@ -94,3 +94,11 @@ class ComplianceForm(GetForm):
     def monday(self):
         """Return the Monday of the chosen week, or None."""
         return monday_of(self.week.data) if self.week.data else None
+
+
+class HolidayForm(FlaskForm):
+    """Add a holiday: its date and name (the service checks weekends, duplicates and closed weeks)."""
+
+    day = IsoDateField("Tanggal", validators=[InputRequired("Tanggal wajib diisi.")])
+    name = StringField("Nama hari libur", filters=[_strip],
+                       validators=[DataRequired("Nama hari libur wajib diisi."), Length(max=120)])

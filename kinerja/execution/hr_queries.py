@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import case, func, literal, select
 
 from kinerja.execution import locking
+from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Visum, VisumBlock, WeekLock, WeekReopening
 from kinerja.execution.services import employee_timezone
 from kinerja.execution.visum_queries import leave_days
@@ -66,7 +67,7 @@ def employee_weeks(employee: Employee, now: datetime, count: int = 8) -> list[We
     reopenings = list(db.session.scalars(select(WeekReopening).where(
         WeekReopening.employee_id == employee.id, WeekReopening.week_start.in_(mondays))
         .order_by(WeekReopening.created_at.desc())))
-    free_days = locking.holidays()
+    free_days = holidays()
     rows = []
     for monday in mondays:
         closed = week_rules.is_week_closed(monday, now, tz)

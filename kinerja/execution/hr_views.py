@@ -1,17 +1,20 @@
 """HR's execution pages (KEPEGAWAIAN or ADMIN): an employee's weeks and reopening one, the list of
-who is blocked by the 6 February synchronisation (with its CSV), and weekly completeness per unit."""
+who is blocked by the 6 February synchronisation (with its CSV), weekly completeness per unit, and
+the holidays (hari libur nasional, cuti bersama)."""
 
 import csv
 import io
 from datetime import date
 
-from flask import current_app, flash, make_response, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 
 from kinerja import clock
 from kinerja.auth.access import get_employee_or_404, role_required
-from kinerja.execution import bp, hr_queries, services, sync
-from kinerja.execution.hr_forms import BlockedFilterForm, ComplianceForm, NipForm, ReopenForm
+from kinerja.execution import bp, holidays, hr_queries, services, sync
+from kinerja.execution.hr_forms import BlockedFilterForm, ComplianceForm, HolidayForm, NipForm, ReopenForm
+from kinerja.execution.models import Holiday
+from kinerja.extensions import db
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
 from kinerja.refusals import perform
 from kinerja.rules import week as week_rules
@@ -163,3 +166,55 @@ def hr_compliance():
                              if monday is not None else None)
     return render_page_or_partial("execution/hr_compliance.html", "execution/_hr_compliance_results.html",
                                   status=422 if form.errors else 200, **context)
+
+
+# --- holidays ----------------------------------------------------------------------------------------
+
+HOLIDAYS_PAGE, HOLIDAYS_PANEL = "execution/hr_holidays.html", "execution/_hr_holidays.html"
+
+
+def _holidays_answer(year: int, *, form=None, message=None, status=200):
+    """Render the year's holidays with the add form (fresh unless ``form`` carries errors)."""
+    year = min(max(year, 2000), 2100)
+    return render_page_or_partial(HOLIDAYS_PAGE, HOLIDAYS_PANEL, status=status, year=year,
+                                  holidays=holidays.holidays_of(year), configured=sorted(
+                                      day for day in holidays.configured() if day.year == year),
+                                  form=form or HolidayForm(formdata=None), message=message,
+                                  date_label=week_rules.date_label)
+
+
+def _holidays_done(year: int, message: str):
+    if not is_htmx():
+        flash(message, "success")
+        return hx_redirect(url_for("execution.hr_holidays", year=year))
+    return _holidays_answer(year, message=message)
+
+
+@bp.get("/hr/holidays")
+@role_required(HR)
+def hr_holidays():
+    """List a year's holidays (HR's and the configured ones) with the form to add one."""
+    return _holidays_answer(request.args.get("year", type=int) or _year_today())
+
+
+@bp.post("/hr/holidays")
+@role_required(HR)
+def hr_add_holiday():
+    """Add a holiday; 422 with the errors (weekend, already a holiday, week closed) otherwise."""
+    form = HolidayForm()
+    year = request.args.get("year", type=int) or _year_today()
+    if not form.validate_on_submit() or perform(
+            lambda: holidays.add_holiday(current_user.employee, form.day.data, form.name.data), form):
+        return _holidays_answer(year, form=form, status=422)
+    return _holidays_done(form.day.data.year, f"{week_rules.date_label(form.day.data)} ({form.name.data}) "
+                                              "dicatat sebagai hari libur.")
+
+
+@bp.post("/hr/holidays/<int:holiday_id>/delete")
+@role_required(HR)
+def hr_remove_holiday(holiday_id):
+    """Remove a holiday of a week not yet closed (422 with the reason otherwise)."""
+    holiday = db.session.get(Holiday, holiday_id) or abort(404, description="Hari libur tidak ditemukan.")
+    day, name = holiday.day, holiday.name
+    perform(lambda: holidays.remove_holiday(current_user.employee, holiday))
+    return _holidays_done(day.year, f"{week_rules.date_label(day)} ({name}) dihapus dari hari libur.")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from kinerja import clock
 from kinerja.auth.access import acting_for, acting_for_select
-from kinerja.execution.locking import holidays
+from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Evidence, Feedback, Visum
 from kinerja.extensions import db
 from kinerja.org.models import AssessorLink, Employee

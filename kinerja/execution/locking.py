@@ -15,11 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, delete, exists, func, literal, or_, select, true, union_all, update
 
 from kinerja import clock
 from kinerja.audit.services import record
+from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Visum, WeekLock, WeekReopening
 from kinerja.extensions import db
 from kinerja.org.models import Employee, Position, Unit
@@ -58,12 +58,6 @@ class LockResult:
         weeks = ", ".join(f"{week_rules.timezone_label(tz)} {monday.isoformat()}" for tz, monday in self.weeks) or "-"
         return (f"lock-week {at}: {len(self.weeks)} minggu ditutup ({weeks}); {self.visum_locked} visum dikunci; "
                 f"{self.week_locks} rekap kelengkapan dicatat; {self.recomputed} dihitung ulang.")
-
-
-def holidays() -> frozenset[date]:
-    """Return the configured holidays (``app.config["HOLIDAYS"]``: dates or ISO strings; none by default)."""
-    values = current_app.config.get("HOLIDAYS") or ()
-    return frozenset(v if isinstance(v, date) else date.fromisoformat(str(v)) for v in values)
 
 
 def lock_week(now: datetime | None = None) -> LockResult:

@@ -309,3 +309,18 @@ class DialogOrganisasi(db.Model):
 
     unit: Mapped[Unit] = relationship()
     recorded_by: Mapped[Employee | None] = relationship()
+
+
+class Holiday(db.Model):
+    """A national holiday or cuti bersama: not a working day for visum, completeness and waiting times.
+
+    Kept by HR (``execution.holidays``); the days of ``app.config["HOLIDAYS"]`` count as well.
+    """
+
+    __tablename__ = "holiday"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column()

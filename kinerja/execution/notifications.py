@@ -23,7 +23,7 @@ from sqlalchemy import and_, case, event, exists, func, literal, or_, select, up
 from sqlalchemy.orm import Session
 
 from kinerja import clock
-from kinerja.execution.locking import holidays
+from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Notification, Visum
 from kinerja.extensions import db
 from kinerja.org.models import ActingAssignment, AssessorLink, Employee, Position, Unit

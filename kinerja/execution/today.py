@@ -14,9 +14,9 @@ from sqlalchemy import case, func, select
 
 from kinerja import clock
 from kinerja.auth.access import acting_for
+from kinerja.execution.holidays import holidays
 from kinerja.execution.hr_queries import blocked_count
 from kinerja.execution.inbox_queries import pending_count
-from kinerja.execution.locking import holidays
 from kinerja.execution.models import Visum, VisumBlock, WeekLock
 from kinerja.execution.notifications import waiting_counts, week_link
 from kinerja.execution.services import employee_timezone

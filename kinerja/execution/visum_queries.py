@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kinerja import clock
-from kinerja.execution.locking import holidays
+from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Evidence, Visum, VisumBlock
 from kinerja.execution.services import _sync_day, employee_timezone, is_writable
 from kinerja.extensions import db

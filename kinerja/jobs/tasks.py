@@ -86,7 +86,7 @@ def remind_overdue_approvals(now: str | None = None) -> dict:
     from flask import current_app
 
     from kinerja import clock
-    from kinerja.execution.locking import holidays
+    from kinerja.execution.holidays import holidays
     from kinerja.execution.notifications import remind_overdue_approvals as run_reminder
     from kinerja.rules.calendar import is_working_day
     from kinerja.rules.week import local_date, parse_now

@@ -1,7 +1,8 @@
-"""The Foundation's main flow in a real browser: HR logs in, searches the employee list,
-opens an employee and sees his Pejabat Penilai with the rule that produced it."""
+"""HR's flows in a real browser: HR logs in, searches the employee list, opens an employee and sees
+his Pejabat Penilai with the rule that produced it; HR keeps the holidays inline."""
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
@@ -54,3 +55,37 @@ def test_an_employee_sees_his_own_assessor_but_not_the_hr_pages(page, app):
     expect(page.get_by_role("link", name="Pegawai", exact=True)).to_have_count(0)
     response = page.goto("/org/employees")
     assert response is not None and response.status == 403
+
+
+def _next_weekday(weekday: int) -> date:
+    """A day of that weekday in next week or later: its week is not closed yet in any zone."""
+    day = date.today() + timedelta(days=8)
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def test_hr_keeps_the_holidays_inline(page, app):
+    demo.build_demo()
+    _login(page, demo.DEMO_NIPS["hr"])
+    page.on("dialog", lambda dialog: dialog.accept())  # "Hapus … dari hari libur?"
+    page.get_by_role("link", name="Hari libur", exact=True).click()
+    panel = page.locator("#hr-holidays")
+    wednesday, saturday = _next_weekday(2), _next_weekday(5)
+
+    # a Saturday is refused on the form itself, and what was typed stays
+    page.fill("input[name=day]", saturday.isoformat())
+    page.fill("input[name=name]", "Libur keliru")
+    panel.get_by_role("button", name="Tambah hari libur").click()
+    expect(panel.locator(".field-error")).to_contain_text("Sabtu dan Minggu sudah bukan hari kerja")
+    expect(page.locator("input[name=name]")).to_have_value("Libur keliru")
+
+    page.fill("input[name=day]", wednesday.isoformat())
+    page.fill("input[name=name]", "Cuti bersama uji")
+    panel.get_by_role("button", name="Tambah hari libur").click()
+    row = panel.locator("tbody tr", has_text="Cuti bersama uji")
+    expect(row).to_have_count(1)
+    expect(panel.locator(".flash")).to_contain_text("dicatat sebagai hari libur")
+    expect(panel.locator(".field-error")).to_have_count(0)
+
+    row.get_by_role("button", name="Hapus").click()
+    expect(panel.locator(".flash")).to_contain_text("dihapus dari hari libur")
+    expect(panel.locator("tbody tr", has_text="Cuti bersama uji")).to_have_count(0)
