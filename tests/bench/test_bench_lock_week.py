@@ -5,9 +5,9 @@ previous week among the 6 million of ``tests/bench/visumdata.py``) < 5 s on SQLi
 PostgreSQL. Steady state: the week before was recorded by last Monday's run (its WeekLock rows
 are put in place here), so each round locks exactly one week in every zone — 25,000 WeekLock
 rows and the ``locked`` flag of ~125,000 visum. Between rounds the week is unlocked again and, on
-PostgreSQL, ``visum`` is vacuumed (not timed): a real week is locked once, and autovacuum clears
-the old row versions in the week before the next run; without it each round here would scan the
-dead versions of every round before it. Run with ``scripts/bench``.
+PostgreSQL, ``visum`` is vacuumed (not timed): a real week is locked once, while each round here
+would otherwise scan the dead versions of every round before it (docs/week-lock.md gives the
+figure with one dead version per visum, as approvals leave). Run with ``scripts/bench``.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -33,7 +33,7 @@ def _unlock(monday: date) -> None:
     db.session.execute(delete(AuditEntry).where(AuditEntry.object_type == "week_lock"))
     db.session.commit()
     db.session.expunge_all()
-    if db.engine.dialect.name == "postgresql":  # what autovacuum does between two weekly runs
+    if db.engine.dialect.name == "postgresql":  # forget the versions the previous rounds left
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE visum"))
 
