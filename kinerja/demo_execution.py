@@ -27,10 +27,10 @@ from kinerja import clock
 from kinerja.execution import evidence as evidence_services
 from kinerja.execution import services
 from kinerja.execution.models import Visum
+from kinerja.execution.realisasi_queries import skp_ikis
 from kinerja.extensions import db
 from kinerja.org.assessors import resolve_for
 from kinerja.org.models import AssessorLink, Employee
-from kinerja.planning.models import Skp
 from kinerja.planning.skp_queries import approved_skp
 from kinerja.rules import week as week_rules
 from kinerja.rules.calendar import is_working_day
@@ -110,10 +110,6 @@ def _has_visum(employee: Employee, day: date) -> bool:
         Visum.employee_id == employee.id, Visum.client_token == TOKEN.format(day=day.isoformat()))) is not None
 
 
-def _usable_iki(skp: Skp) -> list:
-    return [iki for rhk in skp.rhk for iki in rhk.iki]
-
-
 def build_visum(demo: Demo) -> None:
     """File the recent visum of everybody with an approved SKP, and let the assessors decide last week's.
 
@@ -129,7 +125,7 @@ def build_visum(demo: Demo) -> None:
             skp = approved_skp(employee, demo.year, on=day) if day.year == demo.year else None
             if skp is None or _has_visum(employee, day):
                 continue
-            iki = _usable_iki(skp)
+            iki = skp_ikis(skp)
             if not iki:
                 continue
             activity, quantity, unit = ACTIVITIES[group][day.toordinal() % len(ACTIVITIES[group])]

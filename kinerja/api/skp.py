@@ -1,12 +1,12 @@
 """SKP routes of the JSON API (INTERFACES.md): create with RHK and IKI, submit / approve / return,
 and read an employee's SKP of a year. The page services do the work; one serializer, ``skp_json``."""
 
-from flask import abort, g, jsonify, request
+from flask import abort, g, jsonify
 
 from kinerja import clock
 from kinerja.api import bp
 from kinerja.api.auth import token_required
-from kinerja.api.validation import ListOf, Object, json_body, query_args
+from kinerja.api.validation import ListOf, Object, json_body, query_args, reason_from_body
 from kinerja.auth.access import HR_ROLES, get_employee_or_404
 from kinerja.errors import json_error
 from kinerja.extensions import db
@@ -148,10 +148,7 @@ def approve_skp(skp_id: int):
 @token_required
 def return_skp(skp_id: int):
     """Return a submitted SKP with ``{"reason"}`` (its current assessor or his PLT/PLH)."""
-    data = request.get_json(force=True, silent=True)
-    reason = data.get("reason") if isinstance(data, dict) else None
-    if reason is not None and not isinstance(reason, str):
-        return json_error(400, "Isian tidak valid.", {"reason": "harus berupa teks"})
+    reason = reason_from_body()
     # who (403) and state (409) are checked before the missing reason (400), as the rule does
     return _act(skp_id, lambda skp: services.return_skp(_actor(), skp, reason))
 

@@ -174,6 +174,18 @@ def reject(details: dict[str, str], message: str = INVALID_INPUT):
     abort(json_error(400, message, details))
 
 
+def reason_from_body() -> str | None:
+    """Return the optional ``reason`` of a JSON body (a return of SKP or visum); 400 when it is not text.
+
+    A missing reason is the service's to refuse, after it has said who may act.
+    """
+    data = request.get_json(force=True, silent=True)
+    reason = data.get("reason") if isinstance(data, dict) else None
+    if reason is not None and not isinstance(reason, str):
+        reject({"reason": "harus berupa teks"})
+    return reason
+
+
 def json_body(required: Mapping[str, Any], optional: Mapping[str, Any] | None = None) -> dict:
     """Return the request's JSON object checked against field specs; 400 naming each bad field."""
     data = request.get_json(force=True, silent=True)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from kinerja import clock
 from kinerja.api import bp
 from kinerja.api.auth import token_required
-from kinerja.api.validation import json_body, query_args, reject
+from kinerja.api.validation import json_body, query_args, reason_from_body, reject
 from kinerja.auth.access import get_employee_or_404
 from kinerja.errors import json_error
 from kinerja.execution import services
@@ -231,9 +231,6 @@ def approve_visum(visum_id: int):
 @token_required
 def return_visum(visum_id: int):
     """Return a submitted visum with ``{"reason"}`` (his current assessor or PLT/PLH); 409 once approved."""
-    data = request.get_json(force=True, silent=True)
-    reason = data.get("reason") if isinstance(data, dict) else None
-    if reason is not None and not isinstance(reason, str):
-        reject({"reason": "harus berupa teks"})
+    reason = reason_from_body()
     # who (403) is checked before the missing reason (400), as the service does
     return _decide(visum_id, lambda visum, now: services.return_visum(_actor(), visum, reason, now=now))

@@ -32,7 +32,7 @@ from kinerja.audit.services import record
 from kinerja.execution.models import Evidence, Visum
 from kinerja.execution.services import _require_owner, ensure_writable
 from kinerja.extensions import db
-from kinerja.rules.planning import PlanningRuleError, WrongState
+from kinerja.rules.planning import PlanningRuleError, required_text
 from kinerja.rules.visum import VisumAction, VisumStatus, visum_transition
 
 JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
@@ -256,11 +256,7 @@ def _remove_uncommitted_files(session, transaction) -> None:
 # --- services ------------------------------------------------------------------------------------
 
 def _check_link(url) -> str:
-    text = url.strip() if isinstance(url, str) else ""
-    if not text:
-        raise PlanningRuleError("Isi tautan bukti dukung.", "url", code="URL_REQUIRED")
-    if len(text) > MAX_URL:
-        raise PlanningRuleError(f"Tautan paling panjang {MAX_URL} karakter.", "url", code="TOO_LONG")
+    text = required_text(url, "url", "Tautan", MAX_URL, "Isi tautan bukti dukung.", "URL_REQUIRED")
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in text):
         raise PlanningRuleError("Tautan harus alamat http:// atau https:// yang lengkap.", "url", code="INVALID_URL")
@@ -353,8 +349,6 @@ def remove_evidence(actor, evidence: Evidence, now: datetime | None = None) -> s
     now = now or clock.now()
     visum = evidence.visum
     status = _open_for_evidence(actor, visum, now)
-    if evidence.visum_id != visum.id:  # pragma: no cover - guarded by the relationship
-        raise WrongState("Bukti dukung bukan milik visum ini.", "file", code="WRONG_STATE")
     stored_name = evidence.stored_name if evidence.kind == "FILE" else None
     status_before = _touch(visum, status, now)
     _evidence_record(actor, "evidence_remove", visum, evidence, status_before, add=False)

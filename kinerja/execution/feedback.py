@@ -19,8 +19,9 @@ from kinerja.execution.models import FEEDBACK_TOPIC, Evidence, Feedback, Visum
 from kinerja.execution.notifications import notify
 from kinerja.extensions import db
 from kinerja.org.models import Employee
+from kinerja.org.queries import paginate
 from kinerja.planning.models import BERAKHLAK
-from kinerja.rules.planning import NotAllowed, PlanningRuleError
+from kinerja.rules.planning import NotAllowed, PlanningRuleError, required_text
 from kinerja.rules.week import date_label
 
 MAX_BODY = 4000
@@ -40,12 +41,7 @@ def can_reply(actor: Employee | None, employee: Employee) -> bool:
 
 
 def _body(value) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise PlanningRuleError("Isi umpan balik wajib diisi.", "body", code="BODY_REQUIRED")
-    if len(text) > MAX_BODY:
-        raise PlanningRuleError(f"Umpan balik paling panjang {MAX_BODY} karakter.", "body", code="TOO_LONG")
-    return text
+    return required_text(value, "body", "Umpan balik", MAX_BODY, "Isi umpan balik wajib diisi.", "BODY_REQUIRED")
 
 
 def _subject(employee: Employee, topic, visum: Visum | None, evidence: Evidence | None,
@@ -130,27 +126,25 @@ def _notify(actor: Employee, employee: Employee, item: Feedback, root: Feedback 
 
 # --- reading -----------------------------------------------------------------------------------
 
-def _threads(stmt) -> list[Feedback]:
-    return list(db.session.scalars(
-        stmt.where(Feedback.parent_id.is_(None))
-        .options(selectinload(Feedback.author), selectinload(Feedback.evidence), selectinload(Feedback.visum),
-                 selectinload(Feedback.replies).selectinload(Feedback.author))
-        .order_by(Feedback.created_at.desc(), Feedback.id.desc())))
+def _threads(condition):
+    """Select the first comments matching ``condition``, newest first, replies and authors loaded."""
+    return (select(Feedback).where(condition, Feedback.parent_id.is_(None))
+            .options(selectinload(Feedback.author), selectinload(Feedback.evidence), selectinload(Feedback.visum),
+                     selectinload(Feedback.replies).selectinload(Feedback.author))
+            .order_by(Feedback.created_at.desc(), Feedback.id.desc()))
 
 
 def visum_threads(visum: Visum) -> list[Feedback]:
     """Return the threads about a visum and its evidence, newest first, replies and authors loaded."""
-    return _threads(select(Feedback).where(Feedback.visum_id == visum.id))
+    return list(db.session.scalars(_threads(Feedback.visum_id == visum.id)))
 
 
 def employee_threads(employee: Employee, page: int = 1, per_page: int = 20) -> tuple[list[Feedback], int]:
     """Return one page of every thread about an employee (visum, evidence, behaviour), newest first, and the pages."""
-    total = db.session.scalar(select(func.count()).select_from(Feedback)
-                              .where(Feedback.employee_id == employee.id, Feedback.parent_id.is_(None))) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    stmt = select(Feedback).where(Feedback.employee_id == employee.id)
-    return _threads(stmt.offset((page - 1) * per_page).limit(per_page)), pages
+    about = Feedback.employee_id == employee.id
+    found = paginate(_threads(about), select(func.count()).select_from(Feedback)
+                  .where(about, Feedback.parent_id.is_(None)), page, per_page)
+    return found.items, found.pages
 
 
 def feedback_counts(visum_ids) -> dict[int, int]:

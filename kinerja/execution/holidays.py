@@ -16,7 +16,7 @@ from kinerja.audit.services import record, snapshot
 from kinerja.execution.models import Holiday
 from kinerja.extensions import db
 from kinerja.rules import week as week_rules
-from kinerja.rules.planning import PlanningRuleError
+from kinerja.rules.planning import PlanningRuleError, required_text
 
 FIRST_TO_CLOSE = "Asia/Jayapura"  # WIT: its Sunday 23:59 comes first
 MAX_NAME = 120
@@ -52,11 +52,7 @@ def add_holiday(actor, day: date, name: str, now: datetime | None = None) -> Hol
         field ``name``: ``NAME_REQUIRED``, ``TOO_LONG``
     """
     now = now or clock.now()
-    name = (name or "").strip()
-    if not name:
-        raise PlanningRuleError("Nama hari libur wajib diisi.", "name", code="NAME_REQUIRED")
-    if len(name) > MAX_NAME:
-        raise PlanningRuleError(f"Nama hari libur paling banyak {MAX_NAME} karakter.", "name", code="TOO_LONG")
+    name = required_text(name, "name", "Nama hari libur", MAX_NAME, "Nama hari libur wajib diisi.", "NAME_REQUIRED")
     if day.weekday() >= 5:
         raise PlanningRuleError("Sabtu dan Minggu sudah bukan hari kerja.", "day", code="WEEKEND")
     if day in configured() or db.session.scalar(select(Holiday.id).where(Holiday.day == day)) is not None:

@@ -22,6 +22,11 @@ from kinerja.rules.visum import weekly_completeness
 ONE_WEEK = timedelta(days=7)
 
 
+def week_label(monday: date) -> str:
+    """Write a week as "12 Januari 2026 – 18 Januari 2026"."""
+    return f"{week_rules.date_label(monday)} – {week_rules.date_label(week_rules.week_end(monday))}"
+
+
 # --- one employee's weeks -------------------------------------------------------------------------
 
 @dataclass
@@ -40,7 +45,7 @@ class WeekRow:
 
     @property
     def label(self) -> str:
-        return f"{week_rules.date_label(self.monday)} – {week_rules.date_label(self.monday + timedelta(days=6))}"
+        return week_label(self.monday)
 
 
 def _days_outside(positions, first: date, last: date) -> set[date]:

@@ -50,9 +50,9 @@ def _weeks_context(employee, *, form=None) -> dict:
 @role_required(HR)
 def hr_weeks():
     """Find an employee by NIP and show his recent weeks (filed/expected, locked or open, reopenings)."""
-    form = NipForm(formdata=request.args)
     if "nip" not in request.args:
         return render_template("execution/hr_weeks.html", form=NipForm(formdata=None), employee=None)
+    form = NipForm(formdata=request.args)
     if not form.validate():
         return render_page_or_partial("execution/hr_weeks.html", "execution/_hr_weeks_panel.html", status=422,
                                       form=form, employee=None)
@@ -162,8 +162,7 @@ def hr_compliance():
     elif monday is not None:
         context["units"] = hr_queries.compliance_by_unit(monday, page, _page_size())
         context["page_url"] = lambda p: url_for("execution.hr_compliance", week=monday.isoformat(), page=p)
-    context["week_label"] = (f"{week_rules.date_label(monday)} – {week_rules.date_label(week_rules.week_end(monday))}"
-                             if monday is not None else None)
+    context["week_label"] = hr_queries.week_label(monday) if monday is not None else None
     return render_page_or_partial("execution/hr_compliance.html", "execution/_hr_compliance_results.html",
                                   status=422 if form.errors else 200, **context)
 

@@ -11,6 +11,7 @@ the IKI) and their evidence. Choices: ``docs/inbox.md``.
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
+from typing import ClassVar
 
 from sqlalchemy import Date, Integer, bindparam, case, func, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,6 +20,7 @@ from kinerja import clock
 from kinerja.auth.access import acting_for, acting_for_select
 from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Evidence, Feedback, Visum
+from kinerja.execution.services import employee_timezone
 from kinerja.extensions import db
 from kinerja.org.models import AssessorLink, Employee
 from kinerja.rules import week as week_rules
@@ -26,7 +28,6 @@ from kinerja.rules.visum import APPROVAL_LIMIT, VisumStatus, approval_overdue, a
 
 PER_PAGE = 50
 PENDING = VisumStatus.SUBMITTED.value
-DEFAULT_TZ = "Asia/Jakarta"
 
 
 # --- who -----------------------------------------------------------------------------------------
@@ -43,12 +44,6 @@ def assessees(actor: Employee | None) -> list[Employee]:
         .order_by(Employee.name_key, Employee.nip)))
 
 
-def employee_timezone(employee: Employee) -> str:
-    """Return the IANA zone of the employee's unit (WIB when unknown)."""
-    unit = employee.unit
-    return (unit.effective_timezone if unit is not None else None) or DEFAULT_TZ
-
-
 # --- one row -------------------------------------------------------------------------------------
 
 @dataclass
@@ -58,6 +53,7 @@ class InboxItem:
     visum: Visum
     waiting_days: int = 0
     overdue: bool = False
+    approval_limit: ClassVar[int] = APPROVAL_LIMIT  # working days before a visum is overdue
 
     @property
     def id(self) -> int:

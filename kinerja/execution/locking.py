@@ -78,8 +78,8 @@ def lock_week(now: datetime | None = None) -> LockResult:
             closing[monday].append(tz)
     for monday, zones in sorted(closing.items()):  # one INSERT and one UPDATE per week, for all its zones
         result.week_locks += _insert_week_locks(monday, stamp, free_days, zones=zones)
-        result.visum_locked += _lock_visum(monday, stamp, zones=zones, keep_open=active)
-    recomputed, relocked = _after_reopenings(now, stamp, free_days)
+        result.visum_locked += _lock_visum(monday, zones=zones, keep_open=active)
+    recomputed, relocked = _after_reopenings(stamp, free_days)
     result.recomputed, result.visum_locked = recomputed, result.visum_locked + relocked
     if result.visum_locked:
         for item in list(db.session.identity_map.values()):  # loaded visum are stale now
@@ -200,8 +200,7 @@ def _insert_week_locks(monday: date, stamp: datetime, free_days: frozenset[date]
     return inserted
 
 
-def _lock_visum(monday: date, stamp: datetime, *, zones: list[str] | None = None, employee_ids=None,
-                keep_open=()) -> int:
+def _lock_visum(monday: date, *, zones: list[str] | None = None, employee_ids=None, keep_open=()) -> int:
     """Mark the visum of one week locked in one UPDATE, except weeks HR has reopened until later."""
     sunday = monday + SIX_DAYS
     statement = update(Visum).where(~Visum.locked, Visum.day >= monday, Visum.day <= sunday)
@@ -216,7 +215,7 @@ def _lock_visum(monday: date, stamp: datetime, *, zones: list[str] | None = None
     return db.session.execute(statement).rowcount or 0
 
 
-def _after_reopenings(now: datetime, stamp: datetime, free_days: frozenset[date]) -> tuple[int, int]:
+def _after_reopenings(stamp: datetime, free_days: frozenset[date]) -> tuple[int, int]:
     """Re-record weeks whose HR reopening has ended since their lock: completeness again, visum locked.
 
     Returns (WeekLock rows rewritten, visum locked). A week is taken once: the rewritten row's
@@ -235,7 +234,7 @@ def _after_reopenings(now: datetime, stamp: datetime, free_days: frozenset[date]
         db.session.execute(delete(WeekLock).where(WeekLock.week_start == monday, WeekLock.employee_id.in_(ids))
                            .execution_options(synchronize_session=False))
         rewritten += _insert_week_locks(monday, stamp, free_days, employee_ids=ids)
-        relocked += _lock_visum(monday, stamp, employee_ids=ids)
+        relocked += _lock_visum(monday, employee_ids=ids)
     return rewritten, relocked
 
 

@@ -27,6 +27,7 @@ from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Notification, Visum
 from kinerja.extensions import db
 from kinerja.org.models import ActingAssignment, AssessorLink, Employee, Position, Unit
+from kinerja.org.queries import paginate
 from kinerja.planning.models import Leave
 from kinerja.rules import week as week_rules
 from kinerja.rules.calendar import is_working_day
@@ -242,15 +243,10 @@ def unread_count(employee_id: int) -> int:
 
 def notifications_of(employee_id: int, page: int = 1, per_page: int = 50) -> tuple[list[Notification], int]:
     """Return one page of an employee's notifications, newest first, and the number of pages."""
-    total = db.session.scalar(select(func.count()).select_from(Notification)
-                              .where(Notification.employee_id == employee_id)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    items = list(db.session.scalars(
-        select(Notification).where(Notification.employee_id == employee_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)))
-    return items, pages
+    mine = Notification.employee_id == employee_id
+    found = paginate(select(Notification).where(mine).order_by(Notification.created_at.desc(), Notification.id.desc()),
+                  select(func.count()).select_from(Notification).where(mine), page, per_page)
+    return found.items, found.pages
 
 
 def mark_read(employee: Employee, notification_id: int | None = None, now: datetime | None = None) -> int:

@@ -24,7 +24,8 @@ from kinerja.extensions import db
 from kinerja.org.models import Employee, Unit
 from kinerja.planning import pk as pk_services
 from kinerja.planning.models import Iki, PerjanjianKinerja, RencanaAksi, RencanaHasilKerja, Skp
-from kinerja.rules.capaian import parse_period
+from kinerja.planning.pk import is_planner
+from kinerja.rules.capaian import non_negative, parse_period
 from kinerja.rules.planning import NotAllowed, PlanningRuleError, WrongState, as_number
 from kinerja.rules.week import local_date
 
@@ -39,14 +40,9 @@ DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 # --- who ---------------------------------------------------------------------------------------
 
-def is_planner(actor: Employee | None) -> bool:
-    """Tell whether an employee holds PENGELOLA_KINERJA (or ADMIN): realisation of the whole agency."""
-    return pk_services.is_planner(actor)
-
-
 def heads_unit(actor: Employee | None, unit: Unit) -> bool:
     """Tell whether ``actor`` heads the unit today, definitively or as PLT/PLH."""
-    return actor is not None and pk_services._holds_head_post(actor, unit.id)  # the PK pages' own rule
+    return actor is not None and pk_services.holds_head_post(actor, unit.id)  # the PK pages' own rule
 
 
 def can_record_realisasi(actor: Employee | None) -> bool:
@@ -75,12 +71,7 @@ def _timezone(unit: Unit | None) -> str:
 
 
 def _value(value) -> float:
-    number = as_number(value)
-    if number is None:
-        raise PlanningRuleError("Nilai realisasi harus berupa angka.", "value", code="INVALID")
-    if number < 0:
-        raise PlanningRuleError("Nilai realisasi tidak boleh negatif.", "value", code="NEGATIVE")
-    return number
+    return non_negative(value, "value", "Nilai realisasi")
 
 
 def _optional_text(value, field: str, label: str, max_length: int = MAX_TEXT) -> str | None:

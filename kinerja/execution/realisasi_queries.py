@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from kinerja.execution.models import DialogOrganisasi, IkiRealisasi, IkuRealisasi
 from kinerja.extensions import db
-from kinerja.planning import pk_queries
 from kinerja.planning.models import Iki, Iku, PerjanjianKinerja, RencanaAksi, Skp
 from kinerja.rules.capaian import (
     DEFAULT_CAP,
@@ -41,13 +40,6 @@ def get_iku_realisasi(realisasi_id: int) -> IkuRealisasi | None:
     return db.session.get(IkuRealisasi, realisasi_id)
 
 
-def signed_pk_of(unit_id: int, year: int) -> PerjanjianKinerja | None:
-    """Return the signed PK version of a unit's year (the one realisation is entered against), if any."""
-    return db.session.scalar(select(PerjanjianKinerja).where(
-        PerjanjianKinerja.unit_id == unit_id, PerjanjianKinerja.year == year, PerjanjianKinerja.status == "SIGNED")
-        .order_by(PerjanjianKinerja.version.desc()).limit(1))
-
-
 @dataclass
 class IkuMonev:
     """One IKU on the realisation and Monev pages."""
@@ -65,9 +57,6 @@ class IkuMonev:
     def behind(self) -> bool:
         """Tell whether the latest month with a realisation is behind the trajectory."""
         return self.latest is not None and self.latest.behind is True
-
-    def values(self) -> dict[str, float]:
-        return {period: row.value for period, row in self.rows.items()}
 
 
 @dataclass
@@ -119,11 +108,6 @@ def dialogs_of(unit_id: int, year: int) -> list[DialogOrganisasi]:
     return list(db.session.scalars(select(DialogOrganisasi).where(
         DialogOrganisasi.unit_id == unit_id, DialogOrganisasi.year == year)
         .order_by(DialogOrganisasi.held_on.desc(), DialogOrganisasi.id.desc())))
-
-
-def load_pk(pk_id: int) -> PerjanjianKinerja | None:
-    """Load a PK with its IKU, trajectory and actions (the planning loader)."""
-    return pk_queries.load_pk(pk_id)
 
 
 def rencana_aksi(action_id: int) -> RencanaAksi | None:

@@ -80,14 +80,8 @@ def _realisasi_context(pk: PerjanjianKinerja, *, open_iku_id: int | None = None,
     can_edit = pk.status == "SIGNED" and services.can_record_realisasi(_me())
     periods = open_periods(pk.year, _today(pk.unit)) if can_edit else []
     items = queries.iku_monev(pk, cap=_cap())
-    forms = {}
-    if can_edit:
-        for item in items:
-            if form is not None and item.iku.id == open_iku_id:
-                forms[item.iku.id] = form
-                continue
-            period = _asked_period(f"r{item.iku.id}") if item.iku.id == open_iku_id else None
-            forms[item.iku.id] = _entry_form(IkuRealisasiForm, f"r{item.iku.id}", item.rows, periods, period)
+    forms = (_entry_forms(IkuRealisasiForm, "r", {item.iku.id: item.rows for item in items}, periods, open_iku_id,
+                          form) if can_edit else {})
     return {"pk": pk, "items": items, "can_edit": can_edit, "forms": forms, "open_iku_id": open_iku_id,
             "periods": periods, "in_force": _in_force(pk)}
 
@@ -95,6 +89,19 @@ def _realisasi_context(pk: PerjanjianKinerja, *, open_iku_id: int | None = None,
 def _asked_period(prefix: str) -> str | None:
     """Return the period a cell link (``?period=``) or the form's own select (``?<prefix>-period=``) asked for."""
     return request.args.get("period") or request.args.get(f"{prefix}-period")
+
+
+def _entry_forms(form_class, letter: str, rows_by_id: dict, periods: list[str], open_id: int | None, form) -> dict:
+    """Build the entry form of each IKU or IKI (``{id: its saved rows}``); the opened one keeps ``form`` when given."""
+    forms = {}
+    for item_id, rows in rows_by_id.items():
+        prefix = f"{letter}{item_id}"
+        if form is not None and item_id == open_id:
+            forms[item_id] = form
+        else:
+            asked = _asked_period(prefix) if item_id == open_id else None
+            forms[item_id] = _entry_form(form_class, prefix, rows, periods, asked)
+    return forms
 
 
 def _entry_form(form_class, prefix: str, rows: dict, periods: list[str], period: str | None):
@@ -245,7 +252,7 @@ def _year() -> int:
 
 def _dialog_context(unit, year: int, form=None) -> dict:
     can_record = services.can_manage_unit_monev(_me(), unit)
-    pk = queries.signed_pk_of(unit.id, year) or pk_queries.current_pk(unit, year)
+    pk = pk_queries.current_pk(unit, year)  # the signed version, else the newest draft
     return {"unit": unit, "year": year, "dialogs": queries.dialogs_of(unit.id, year), "can_record": can_record,
             "pk": pk, "form": form if form is not None else DialogOrganisasiForm(formdata=None)}
 
@@ -296,14 +303,8 @@ def _skp_context(skp, *, open_iki_id: int | None = None, form=None) -> dict:
     periods = open_periods(skp.year, _today(skp.employee.unit or skp.unit), months) if can_edit else []
     found = queries.skp_realisations(skp)
     ikis = queries.skp_ikis(skp)
-    forms = {}
-    if can_edit:
-        for iki in ikis:
-            if form is not None and iki.id == open_iki_id:
-                forms[iki.id] = form
-                continue
-            period = _asked_period(f"i{iki.id}") if iki.id == open_iki_id else None
-            forms[iki.id] = _entry_form(IkiRealisasiForm, f"i{iki.id}", found.get(iki.id, {}), periods, period)
+    forms = (_entry_forms(IkiRealisasiForm, "i", {iki.id: found.get(iki.id, {}) for iki in ikis}, periods,
+                          open_iki_id, form) if can_edit else {})
     return {"skp": skp, "ikis": ikis, "months": months, "found": found, "can_edit": can_edit, "forms": forms,
             "periods": periods,
             "open_iki_id": open_iki_id, "is_owner": _me().id == skp.employee_id}

@@ -29,7 +29,7 @@ from kinerja.planning.skp import is_current_assessor
 from kinerja.planning.skp_queries import approved_skp
 from kinerja.rules import week as week_rules
 from kinerja.rules.calendar import SYNC_DAY
-from kinerja.rules.planning import NotAllowed, PlanningRuleError, WrongState
+from kinerja.rules.planning import NotAllowed, PlanningRuleError, WrongState, required_text
 from kinerja.rules.visum import (
     VisumAction,
     VisumStatus,
@@ -95,7 +95,8 @@ def _require_owner(actor: Employee | None, employee_id: int) -> None:
                          code="NOT_OWNER")
 
 
-def _sync_day() -> tuple[int, int]:
+def configured_sync_day() -> tuple[int, int]:
+    """Return the (month, day) of the yearly SKP synchronisation: ``VISUM_SYNC_DAY``, else 6 February."""
     return tuple(current_app.config.get("VISUM_SYNC_DAY") or SYNC_DAY)
 
 
@@ -117,7 +118,7 @@ def _check_gate(employee: Employee, day: date, iki_id: int | None, now: datetime
     skp, iki_in_skp = _resolve_skp(employee, day, iki_id)
     period = (skp.period_start, skp.period_end) if skp is not None and iki_in_skp else None
     ensure_visum_gate(day, today, has_approved_skp=skp is not None, iki_in_skp=iki_in_skp, skp_period=period,
-                      sync_day=_sync_day())
+                      sync_day=configured_sync_day())
     return skp
 
 
@@ -139,13 +140,8 @@ def _iki_id(value) -> int | None:
 
 
 def _activity(value) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise PlanningRuleError("Uraian kegiatan wajib diisi.", "activity", code="ACTIVITY_REQUIRED")
-    if len(text) > MAX_ACTIVITY:
-        raise PlanningRuleError(f"Uraian kegiatan paling panjang {MAX_ACTIVITY} karakter.", "activity",
-                                code="TOO_LONG")
-    return text
+    return required_text(value, "activity", "Uraian kegiatan", MAX_ACTIVITY, "Uraian kegiatan wajib diisi.",
+                         "ACTIVITY_REQUIRED")
 
 
 def _quantity(value) -> float | None:

@@ -105,8 +105,8 @@ def sync_skp(year, now: datetime | None = None) -> SyncResult:
     result = SyncResult(year)
 
     approved = select(Skp.id).where(Skp.year == year, Skp.status == "APPROVED")
-    approved_ids = set(db.session.scalars(select(Skp.employee_id).where(Skp.id.in_(approved))))
-    result.skp_count = db.session.scalar(select(func.count()).select_from(approved.subquery())) or 0
+    approved_ids = set(db.session.scalars(approved.with_only_columns(Skp.employee_id)))
+    result.skp_count = db.session.scalar(approved.with_only_columns(func.count())) or 0
     result.iki_count = db.session.scalar(
         select(func.count(Iki.id)).join(RencanaHasilKerja, RencanaHasilKerja.id == Iki.rhk_id)
         .where(RencanaHasilKerja.skp_id.in_(approved))) or 0

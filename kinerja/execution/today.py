@@ -8,6 +8,7 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import ClassVar
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -19,14 +20,13 @@ from kinerja.execution.hr_queries import blocked_count
 from kinerja.execution.inbox_queries import pending_count
 from kinerja.execution.models import Visum, VisumBlock, WeekLock
 from kinerja.execution.notifications import waiting_counts, week_link
-from kinerja.execution.services import employee_timezone
+from kinerja.execution.services import configured_sync_day, employee_timezone
 from kinerja.execution.visum_queries import leave_days
 from kinerja.extensions import db
 from kinerja.org.models import Employee
 from kinerja.planning.skp_queries import approved_skp, current_skp
 from kinerja.rules import week as week_rules
-from kinerja.rules.calendar import SYNC_DAY
-from kinerja.rules.visum import VisumStatus, sync_date, visum_gate, weekly_completeness
+from kinerja.rules.visum import APPROVAL_LIMIT, VisumStatus, sync_date, visum_gate, weekly_completeness
 
 RETURNED_SHOWN = 5
 BLOCK_REASON_LABELS = {"NO_SKP": "Belum membuat SKP", "SKP_NOT_APPROVED": "SKP belum disetujui"}
@@ -67,6 +67,7 @@ class AssessorToday:
 
     pending: int
     overdue: int
+    approval_limit: ClassVar[int] = APPROVAL_LIMIT  # working days before a visum is overdue
 
 
 @dataclass
@@ -80,13 +81,9 @@ class HrToday:
     blocked: int
 
 
-def _sync_day() -> tuple[int, int]:
-    return tuple(current_app.config.get("VISUM_SYNC_DAY") or SYNC_DAY)
-
-
 def gate_for(employee: Employee, today: date) -> Gate:
     """Tell whether the February gate blocks the employee from filing visum this year, and why."""
-    year, sync_day = today.year, _sync_day()
+    year, sync_day = today.year, configured_sync_day()
     gate = Gate(False, sync_date(year, sync_day))
     if approved_skp(employee, year) is not None:
         return gate

@@ -10,11 +10,6 @@ from kinerja.org.models import Employee
 from kinerja.rules.planning import PlanningRuleError
 
 
-def copy_source_day(employee: Employee, day: date) -> date | None:
-    """Return the day to copy into ``day``: the last day before it with visum (the day before when filed)."""
-    return last_filed_day(employee, day)
-
-
 def copy_previous_day(actor: Employee | None, employee: Employee, day: date, *, client_token: str | None = None,
                       now: datetime | None = None) -> list[Visum]:
     """File each visum of the previous (or last filed) day again on ``day`` as a new SUBMITTED visum.
@@ -29,7 +24,7 @@ def copy_previous_day(actor: Employee | None, employee: Employee, day: date, *, 
     _require_owner(actor, employee.id)
     now = now or clock.now()
     ensure_writable(employee, day, now)  # a closed week is closed before anything else is said
-    source = copy_source_day(employee, day)
+    source = last_filed_day(employee, day)  # the day before when filed
     if source is None:
         raise PlanningRuleError("Belum ada visum sebelumnya yang dapat disalin.", "date", code="NOTHING_TO_COPY")
     token = (client_token or "").strip()[:40] or None

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from kinerja import clock
 from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Evidence, Visum, VisumBlock
-from kinerja.execution.services import _sync_day, employee_timezone, is_writable
+from kinerja.execution.services import configured_sync_day, employee_timezone, is_writable
 from kinerja.extensions import db
 from kinerja.org.models import Employee
 from kinerja.planning.models import Iki, RencanaHasilKerja, Skp
@@ -170,12 +170,12 @@ def _short(text: str, limit: int = 80) -> str:
 
 def gate_state(employee: Employee, year: int, today: date) -> GateState:
     """Tell whether the February gate lets the employee file visum of ``year`` today, and why not."""
-    in_force = gate_in_force(date(year, 1, 1), today, _sync_day())
+    in_force = gate_in_force(date(year, 1, 1), today, configured_sync_day())
     has_skp = approved_skp(employee, year) is not None
     refusal = None
     if in_force and not has_skp:
         refusal = visum_gate(min(today, date(year, 12, 31)), today, has_approved_skp=False, iki_in_skp=None,
-                             sync_day=_sync_day())
+                             sync_day=configured_sync_day())
     listed = False
     current = None
     if refusal is not None:

@@ -52,7 +52,7 @@ class Page:
         return min(self.total, self.page * self.per_page)
 
 
-def _page(stmt, count_stmt, page: int, per_page: int, unique: bool = False) -> Page:
+def paginate(stmt, count_stmt, page: int, per_page: int, unique: bool = False) -> Page:
     """Run a COUNT and a LIMIT/OFFSET query; a page past the end shows the last page."""
     total = db.session.scalar(count_stmt) or 0
     pages = max(1, math.ceil(total / per_page))
@@ -155,7 +155,7 @@ def unit_employees(unit: Unit, page: int, per_page: int) -> Page:
     """Return one page of the employees placed in the unit itself, heads first."""
     where = Employee.unit_id == unit.id
     stmt = select(Employee).where(where).order_by(Employee.is_head.desc(), Employee.name_key, Employee.nip)
-    return _page(stmt, select(func.count(Employee.id)).where(where), page, per_page)
+    return paginate(stmt, select(func.count(Employee.id)).where(where), page, per_page)
 
 
 def acting_of_unit(unit: Unit) -> list[ActingAssignment]:
@@ -217,7 +217,7 @@ def search_employees(q: str = "", unit: Unit | None = None, jenjang: str | None 
         .where(*conditions)
         .order_by(Employee.name_key, Employee.nip)
     )
-    return _page(stmt, select(func.count(Employee.id)).where(*conditions), page, per_page)
+    return paginate(stmt, select(func.count(Employee.id)).where(*conditions), page, per_page)
 
 
 def links_for(employees) -> dict[int, AssessorLink]:

@@ -100,7 +100,7 @@ def _stands_for(actor: Employee) -> set[int]:
     return {actor.id, *acting_for(actor.id)}
 
 
-def _holds_head_post(actor: Employee, unit_id: int) -> bool:
+def holds_head_post(actor: Employee, unit_id: int) -> bool:
     """Tell whether ``actor`` heads the unit today, definitively or as PLT/PLH."""
     if actor.is_head and actor.unit_id == unit_id:
         return True
@@ -117,7 +117,7 @@ def is_head_party(actor: Employee | None, pk: PerjanjianKinerja) -> bool:
         return False
     if pk.head_id is not None and pk.head_id in _stands_for(actor):
         return True
-    return pk.head_id is None and _holds_head_post(actor, pk.unit_id)
+    return pk.head_id is None and holds_head_post(actor, pk.unit_id)
 
 
 def is_superior_party(actor: Employee | None, pk: PerjanjianKinerja) -> bool:
@@ -130,12 +130,12 @@ def can_edit_pk(actor: Employee | None, pk: PerjanjianKinerja) -> bool:
     if actor is None or is_planner(actor):
         return True
     return (is_head_party(actor, pk) or is_superior_party(actor, pk)
-            or _holds_head_post(actor, pk.unit_id))
+            or holds_head_post(actor, pk.unit_id))
 
 
 def can_create_pk(actor: Employee | None, unit: Unit) -> bool:
     """Tell whether ``actor`` may start a unit's PK: its head (or PLT/PLH), the head above, or a planner."""
-    if actor is None or is_planner(actor) or _holds_head_post(actor, unit.id):
+    if actor is None or is_planner(actor) or holds_head_post(actor, unit.id):
         return True
     superior = resolve_superior(unit)
     return superior is not None and superior.id in _stands_for(actor)

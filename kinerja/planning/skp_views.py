@@ -370,7 +370,6 @@ def skp_create():
     try:
         item = skp.create_skp(_me(), _me(), form.year.data)
     except (NotAllowed, WrongState) as error:
-        db.session.rollback()
         refuse(error)
     except PlanningError as error:
         db.session.rollback()
@@ -471,8 +470,7 @@ def rhk_delete(rhk_id):
     """Delete an RHK and its IKI; answer the RHK section."""
     rhk = _rhk_or_404(rhk_id)
     skp_id = rhk.skp_id
-    if error := perform(lambda: skp.delete_rhk(_me(), rhk)):
-        refuse(error)
+    perform(lambda: skp.delete_rhk(_me(), rhk))  # without a form, any refusal aborts
     flash("RHK dihapus.", "success")
     db.session.expire_all()
     return _render_skp(_load_skp(skp_id), "planning/_skp_rhk.html", oob_flash=True)
@@ -537,8 +535,7 @@ def iki_delete(iki_id):
     """Delete an IKI; answer its RHK block."""
     iki = _iki_or_404(iki_id)
     rhk_id = iki.rhk_id
-    if error := perform(lambda: skp.delete_iki(_me(), iki)):
-        refuse(error)
+    perform(lambda: skp.delete_iki(_me(), iki))  # without a form, any refusal aborts
     db.session.expire_all()
     return _rhk_item(db.session.get(RencanaHasilKerja, rhk_id))
 
@@ -664,8 +661,7 @@ def share_take(skp_id, share_id):
     share = db.get_or_404(PeranHasil, share_id, description="Peran hasil tidak ditemukan.")
     if share.employee_id != item.employee_id:
         abort(403)
-    if error := perform(lambda: skp.take_share(_me(), item, share)):
-        refuse(error)
+    perform(lambda: skp.take_share(_me(), item, share))  # without a form, any refusal aborts
     flash("Peran hasil dijadikan RHK Anda.", "success")
     return hx_redirect(url_for("planning.skp_detail", skp_id=item.id))
 
@@ -713,7 +709,6 @@ def queue_approve(skp_id):
     try:
         skp.approve_skp(_me(), item)
     except (NotAllowed, WrongState) as error:
-        db.session.rollback()
         refuse(error)
     except PlanningError as error:
         db.session.rollback()
@@ -745,7 +740,6 @@ def queue_return(skp_id):
     try:
         skp.return_skp(_me(), item, form.reason.data)
     except (NotAllowed, WrongState) as error:
-        db.session.rollback()
         refuse(error)
     except PlanningError as error:
         db.session.rollback()
@@ -795,7 +789,6 @@ def share_create(rhk_id):
         try:
             skp.share_rhk(_me(), rhk, member, form.text.data)
         except (NotAllowed, WrongState) as error:
-            db.session.rollback()
             refuse(error)
         except PlanningError as error:
             db.session.rollback()

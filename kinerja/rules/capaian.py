@@ -80,7 +80,8 @@ def open_periods(year: int, today: date, months: Sequence[str] | None = None) ->
 
 # --- capaian ----------------------------------------------------------------------------------
 
-def _non_negative(value: object, field: str, label: str) -> float:
+def non_negative(value: object, field: str, label: str) -> float:
+    """Read a number that is not negative, or raise ``PlanningRuleError`` naming ``field``."""
     number = as_number(value)
     if number is None:
         raise PlanningRuleError(f"{label} harus berupa angka.", field, code="INVALID")
@@ -102,8 +103,8 @@ def capaian(realisation: float, target: float, polarity: Polarity | str, *, cap:
     :raise PlanningRuleError: a negative or non-numeric realisation or target, an unknown polarity,
         a cap that is not a positive number.
     """
-    r = _non_negative(realisation, "realisation", "Realisasi")
-    t = _non_negative(target, "target", "Target")
+    r = non_negative(realisation, "realisation", "Realisasi")
+    t = non_negative(target, "target", "Target")
     kind = require(Polarity, polarity, "polarity")
     limit = _check_cap(cap)
     if t == 0:
@@ -147,8 +148,8 @@ def nko(items: Iterable[tuple[float, float]]) -> float | None:
     total_weight = 0.0
     weighted = 0.0
     for index, (weight, value) in enumerate(items):
-        w = _non_negative(weight, f"weight[{index}]", f"Bobot ke-{index + 1}")
-        c = _non_negative(value, f"capaian[{index}]", f"Capaian ke-{index + 1}")
+        w = non_negative(weight, f"weight[{index}]", f"Bobot ke-{index + 1}")
+        c = non_negative(value, f"capaian[{index}]", f"Capaian ke-{index + 1}")
         total_weight += w
         weighted += w * c
     if total_weight == 0:

@@ -276,6 +276,16 @@ class PlanningRuleError(ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems) or (Problem(code, message, field),)
 
 
+def required_text(value, field: str, label: str, max_length: int, missing: str, missing_code: str) -> str:
+    """Return ``value`` stripped; refuse it empty (``missing``, ``missing_code``) or longer than ``max_length``."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise PlanningRuleError(missing, field, code=missing_code)
+    if len(text) > max_length:
+        raise PlanningRuleError(f"{label} paling panjang {max_length} karakter.", field, code="TOO_LONG")
+    return text
+
+
 class NotAllowed(PlanningRuleError):
     """The actor may not do this (answer 403)."""
 

@@ -124,6 +124,15 @@ def hr_client(client, people):
     return client
 
 
+def test_anonymous_goes_to_login_and_changes_nothing(client, people):
+    holiday = add(people)
+    for response in (client.get("/execution/hr/holidays"),
+                     client.post("/execution/hr/holidays", data={"day": "2026-01-16", "name": "x"}),
+                     client.post(f"/execution/hr/holidays/{holiday.id}/delete")):
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert count() == 1
+
+
 def test_non_hr_is_refused_everywhere(client, people):
     holiday = add(people)
     login_as(client, user(people["direktur"], "PENGELOLA_KINERJA"))

@@ -2,13 +2,7 @@
 cron registration (WIB process), and Redis down: visum filing and approval keep working, the lock
 job catches up once Redis is back."""
 
-import json
-import os
-import socket
-import subprocess
-import sys
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from rq import Queue
@@ -22,8 +16,8 @@ from kinerja.jobs import tasks
 from kinerja.jobs.queue import QUEUE_NAME, enqueue
 from kinerja.jobs.worker import AppSimpleWorker
 from tests.execution.fixtures import NOW, file
+from tests.jobs.helpers import cron_jobs, unused_port
 
-REPO = Path(__file__).resolve().parents[2]
 MONDAY = date(2026, 1, 12)
 
 
@@ -137,18 +131,7 @@ def test_sync_skp_when_due_follows_the_configured_day(people, frozen, app, monke
 # --- cron ----------------------------------------------------------------------------------------
 
 def test_cron_registers_lock_week_after_each_zones_close_and_the_yearly_sync():
-    script = (
-        "import json\n"
-        "from rq.cron import CronScheduler\n"
-        "s = CronScheduler(connection=None)\n"
-        "s.load_config_from_file('kinerja.jobs.cron')\n"
-        "print(json.dumps({j.name: [j.func_name, j.queue_name, j.cron, j.next_enqueue_time.isoformat()]"
-        " for j in s.get_jobs()}))\n"
-    )
-    env = {**os.environ, "TZ": "UTC"}
-    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
-                         check=True).stdout
-    jobs = json.loads(out.strip().splitlines()[-1])
+    jobs = {job[0]: job[1:] for job in cron_jobs()}
     assert jobs["lock_week_wit"][:3] == ["kinerja.jobs.tasks.lock_week", QUEUE_NAME, "0 22 * * 0"]
     assert jobs["lock_week_wita"][2] == "0 23 * * 0" and jobs["lock_week_wib"][2] == "0 0 * * 1"
     assert jobs["lock_week_catch_up"][2] == "15 1 * * *"
@@ -162,16 +145,10 @@ def test_cron_registers_lock_week_after_each_zones_close_and_the_yearly_sync():
 
 # --- Redis down ----------------------------------------------------------------------------------
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_redis_down_visum_work_goes_on_and_the_lock_catches_up_when_redis_is_back(
         app, people, approved, redis_url, redis_client, monkeypatch):
     analis, direktur = people["analis"], people["direktur"]
-    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{_closed_port()}/0")
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{unused_port()}/0")
 
     # Redis is down: filing and approving still work, and a job falls back to running here
     visum = file(analis, MONDAY)

@@ -207,9 +207,11 @@ def test_blocked_csv(hr_client, people, synced):
     assert row["cleared_at"] == "" and row["listed_at"] == "2026-02-05T17:30:00"
 
 
-@pytest.mark.parametrize("query", ["year=1800", "year=abc", "unit=NOPE"])
-def test_blocked_bad_filter_is_422(hr_client, synced, query):
-    assert hr_client.get(f"/execution/hr/blocked?{query}", headers=HX).status_code == 422
+@pytest.mark.parametrize(("query", "message"), [("year=1800", "Tahun tidak valid."), ("year=abc", "Tahun"),
+                                                ("unit=NOPE", "Kode unit tidak dikenal.")])
+def test_blocked_bad_filter_is_422(hr_client, synced, query, message):
+    response = hr_client.get(f"/execution/hr/blocked?{query}", headers=HX)
+    assert response.status_code == 422 and 'class="error-box"' in response.text and message in response.text
     assert hr_client.get(f"/execution/hr/blocked.csv?{query}").status_code == 422
 
 
@@ -251,9 +253,11 @@ def test_compliance_defaults_to_the_latest_locked_week_and_drills_into_a_unit(hr
     assert text.index(people["analis"].nip) < text.index(people["pelaksana"].nip)  # 0% before 60%
 
 
-@pytest.mark.parametrize("query", ["week=kemarin", "unit=NOPE", "page=0"])
-def test_compliance_bad_input_is_422(hr_client, locked, query):
-    assert hr_client.get(f"/execution/hr/compliance?{query}", headers=HX).status_code == 422
+@pytest.mark.parametrize(("query", "message"), [("week=kemarin", "Tanggal tidak valid"),
+                                                ("unit=NOPE", "Kode unit tidak dikenal."), ("page=0", "Halaman")])
+def test_compliance_bad_input_is_422(hr_client, locked, query, message):
+    response = hr_client.get(f"/execution/hr/compliance?{query}", headers=HX)
+    assert response.status_code == 422 and 'class="error-box"' in response.text and message in response.text
 
 
 def test_compliance_without_any_lock(hr_client):

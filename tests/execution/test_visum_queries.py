@@ -150,12 +150,9 @@ def test_week_costs_a_fixed_number_of_queries(people):
     assert len(statements) <= 10, statements
 
 
-def test_last_filed_day_and_copy_source(people):
-    from kinerja.execution.visum_copy import copy_source_day
-
+def test_last_filed_day_is_the_copy_source(people):
     file(people["pelaksana"], MONDAY)
     assert visum_queries.last_filed_day(people["pelaksana"], THURSDAY) == MONDAY
-    assert copy_source_day(people["pelaksana"], THURSDAY) == MONDAY
     file(people["pelaksana"], WEDNESDAY)
-    assert copy_source_day(people["pelaksana"], THURSDAY) == WEDNESDAY
+    assert visum_queries.last_filed_day(people["pelaksana"], THURSDAY) == WEDNESDAY
     assert visum_queries.last_filed_day(people["pelaksana"], MONDAY) is None

@@ -413,6 +413,15 @@ def test_evidence_on_someone_elses_visum_is_403(client, people):
     assert response.status_code == 403 and db.session.scalar(select(func.count(Evidence.id))) == 0
 
 
+def test_removing_someone_elses_evidence_is_403(client, people):
+    visum = file(people["pelaksana"], WEDNESDAY)
+    link = evidence_services.add_link_evidence(people["pelaksana"], visum, "https://a.id", now=NOW)
+    db.session.commit()
+    login(client, people["staf2"])
+    assert client.post(f"/execution/evidence/{link.id}/delete", headers=HX).status_code == 403
+    assert db.session.scalars(select(Evidence.url)).all() == ["https://a.id"]
+
+
 def test_evidence_on_an_approved_visum_is_409(client, people):
     visum = file(people["pelaksana"], WEDNESDAY)
     services.approve_visum(people["direktur"], visum, now=NOW)

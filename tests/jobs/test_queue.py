@@ -1,13 +1,10 @@
 """enqueue(): in-process without Redis, once per id on a real Redis, in-process when Redis is down."""
 
-import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from flask import current_app, g
@@ -20,8 +17,7 @@ from kinerja.jobs.queue import QUEUE_NAME, enqueue, job_progress, report_progres
 from kinerja.jobs.worker import AppSimpleWorker
 from kinerja.org.models import Unit
 from tests import factories
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.jobs.helpers import REPO, cron_jobs, unused_port
 
 
 # Jobs must be importable module-level functions taking plain values.
@@ -50,12 +46,6 @@ def count_in_steps(total: int) -> int:
 def _unit_count(code: str) -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(Unit).where(Unit.code == code))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _run_worker(app, redis_client) -> None:
@@ -169,7 +159,7 @@ def test_with_redis_progress_is_reported_for_polling(app_with_redis, redis_clien
 
 
 def test_redis_down_falls_back_to_running_in_process(app, monkeypatch, caplog):
-    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{_free_port()}/0")
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{unused_port()}/0")
     with caplog.at_level(logging.WARNING, logger="kinerja.jobs.queue"):
         ref = enqueue(ensure_unit, "JOB-F", job_id="unit-JOB-F")
     assert (ref.queued, ref.status) == (False, "finished")
@@ -180,19 +170,7 @@ def test_redis_down_falls_back_to_running_in_process(app, monkeypatch, caplog):
 # --- cron --------------------------------------------------------------------------------
 
 def test_cron_runs_refresh_assessors_daily_at_0005_wib_whatever_the_machine_zone():
-    # A separate process: kinerja.jobs.cron pins the process's local time, as `rq cron` needs.
-    script = (
-        "import json\n"
-        "from rq.cron import CronScheduler\n"
-        "s = CronScheduler(connection=None)\n"
-        "s.load_config_from_file('kinerja.jobs.cron')\n"
-        "print(json.dumps([[j.name, j.func_name, j.queue_name, j.cron, j.next_enqueue_time.isoformat()]"
-        " for j in s.get_jobs()]))\n"
-    )
-    env = {**os.environ, "TZ": "UTC"}
-    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
-                         check=True).stdout
-    jobs = [job for job in json.loads(out.strip().splitlines()[-1]) if job[0] == "refresh_assessors"]
+    jobs = [job for job in cron_jobs() if job[0] == "refresh_assessors"]
     assert [job[:4] for job in jobs] == [
         ["refresh_assessors", "kinerja.jobs.tasks.refresh_assessors", QUEUE_NAME, "5 0 * * *"]
     ]

@@ -17,6 +17,7 @@ from kinerja.rules.planning import (
     format_number,
     raise_for,
     require,
+    required_text,
 )
 
 ENUM_LABELS = [
@@ -154,3 +155,20 @@ def test_each_weight_must_be_positive(weights, bad_index):
 def test_each_weight_must_be_a_finite_number(bad):
     problems = check_weights([bad, 50], field="bobot")
     assert [(p.code, p.field) for p in problems] == [("WEIGHT_INVALID", "bobot[0]")]
+
+
+# --- required_text -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "expected"), [("  Rapat \n", "Rapat"), ("x" * 10, "x" * 10)])
+def test_required_text_returns_the_stripped_text(value, expected):
+    assert required_text(value, "activity", "Uraian", 10, "Uraian wajib diisi.", "ACTIVITY_REQUIRED") == expected
+
+
+@pytest.mark.parametrize(("value", "code", "message"), [
+    (None, "ACTIVITY_REQUIRED", "Uraian wajib diisi."), ("   ", "ACTIVITY_REQUIRED", "Uraian wajib diisi."),
+    (12, "ACTIVITY_REQUIRED", "Uraian wajib diisi."), ("x" * 11, "TOO_LONG", "Uraian paling panjang 10 karakter."),
+])
+def test_required_text_refuses_missing_non_text_and_too_long(value, code, message):
+    with pytest.raises(PlanningRuleError) as caught:
+        required_text(value, "activity", "Uraian", 10, "Uraian wajib diisi.", "ACTIVITY_REQUIRED")
+    assert (caught.value.code, caught.value.field, caught.value.message) == (code, "activity", message)
