@@ -255,12 +255,42 @@ def _remove_uncommitted_files(session, transaction) -> None:
 
 # --- services ------------------------------------------------------------------------------------
 
+WEB_SCHEMES = ("http", "https")
+LINK_MESSAGE = ("Tautan harus alamat http:// atau https:// yang lengkap; alamat lain (javascript:, data:, file:, "
+                "ftp: …) tidak diterima.")
+
+
+def is_web_url(value) -> bool:
+    """Tell whether a value is a complete ``http``/``https`` address that a page may turn into a link.
+
+    The one test for every evidence link, on input (``check_web_url``) and when a page renders a
+    stored value (the ``web_url`` template test): anything else — ``javascript:``, ``data:``, a
+    relative path, a value with spaces or control characters — is never a link.
+    """
+    if not isinstance(value, str) or not value or len(value) > MAX_URL:
+        return False
+    if any(ch.isspace() or not ch.isprintable() for ch in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.netloc) and bool(parts.hostname)
+
+
+def check_web_url(text: str, field: str, message: str = LINK_MESSAGE) -> str:
+    """Return ``text`` when it is a complete http(s) address.
+
+    :raise PlanningRuleError: ``INVALID_URL`` on ``field`` for any other scheme or an incomplete address.
+    """
+    if not is_web_url(text):
+        raise PlanningRuleError(message, field, code="INVALID_URL")
+    return text
+
+
 def _check_link(url) -> str:
     text = required_text(url, "url", "Tautan", MAX_URL, "Isi tautan bukti dukung.", "URL_REQUIRED")
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in text):
-        raise PlanningRuleError("Tautan harus alamat http:// atau https:// yang lengkap.", "url", code="INVALID_URL")
-    return text
+    return check_web_url(text, "url")
 
 
 def _open_for_evidence(actor, visum: Visum, now: datetime) -> VisumStatus:

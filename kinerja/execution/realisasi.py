@@ -13,7 +13,6 @@ survives a Perubahan PK. Choices: ``docs/realisasi.md``.
 """
 
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -117,11 +116,10 @@ def _evidence_url(value) -> str | None:
     url = _optional_text(value, "evidence_url", "Tautan bukti dukung", MAX_URL)
     if url is None:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
-        raise PlanningRuleError("Tautan bukti dukung harus alamat http:// atau https:// yang lengkap.",
-                                "evidence_url", code="INVALID_URL")
-    return url
+    from kinerja.execution.evidence import check_web_url
+
+    return check_web_url(url, "evidence_url", "Tautan bukti dukung harus alamat http:// atau https:// yang lengkap; "
+                                              "alamat lain (javascript:, data:, file:, ftp: …) tidak diterima.")
 
 
 # --- realisation of an IKU ---------------------------------------------------------------------

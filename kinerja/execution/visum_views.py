@@ -21,6 +21,7 @@ from kinerja.extensions import db
 from kinerja.htmx import is_htmx, render_page_or_partial
 from kinerja.refusals import perform, refuse
 from kinerja.rules import week as week_rules
+from kinerja.rules.calendar import DATE_OUT_OF_RANGE, is_supported_date
 from kinerja.rules.planning import NotAllowed, PlanningRuleError
 from kinerja.rules.visum import (
     VISUM_STATUS_LABELS,
@@ -45,6 +46,12 @@ def visum_labels():
             "visum_status_badges": STATUS_BADGES, "visum_editable_statuses": EDITABLE_STATUSES}
 
 
+@bp.app_template_test("web_url")
+def web_url(value) -> bool:
+    """Tell a template whether a stored value may be rendered as a link (a complete http/https address)."""
+    return evidence.is_web_url(value)
+
+
 # --- loading and access --------------------------------------------------------------------------
 
 def _me():
@@ -57,9 +64,12 @@ def _now():
 
 def _day_arg(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         abort(404, description="Tanggal tidak valid.")
+    if not is_supported_date(day):
+        abort(404, description=DATE_OUT_OF_RANGE)
+    return day
 
 
 def _week_arg(employee) -> date:

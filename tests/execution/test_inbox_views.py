@@ -361,8 +361,9 @@ def test_rows_link_the_evidence_the_week_and_the_feedback(as_direktur, people):
     post_feedback(people["direktur"], people["analis"], body="Lampirkan daftar hadir", visum=visum)
     db.session.commit()
     html = as_direktur.get(INBOX, headers=HX).get_data(as_text=True)
-    assert (f'<li data-evidence="{notulen.id}"><a href="/execution/evidence/{notulen.id}" target="_blank" '
-            f'rel="noopener">notulen.pdf</a></li>') in html
+    assert (f'<li data-evidence="{notulen.id}"><a class="evidence evidence-file" '
+            f'href="/execution/evidence/{notulen.id}" target="_blank" rel="noopener noreferrer">notulen.pdf</a></li>'
+            ) in html
     assert f'href="/execution/visum/{people["analis"].nip}?week={MONDAY.isoformat()}"' in html
     feedback = re.search(rf'<div class="inbox-feedback" data-visum="{visum.id}">(.*?)</div>\s*</td>', html, re.S)
     assert feedback and f'hx-get="/execution/feedback/visum/{visum.id}"' in feedback.group(1)
