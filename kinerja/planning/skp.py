@@ -35,7 +35,7 @@ from kinerja.planning.models import (
 from kinerja.rules import berakhlak
 from kinerja.rules import calendar as calendar_rules
 from kinerja.rules import skp as skp_rules
-from kinerja.rules.planning import MidYearChange, SkpAction, StudyLeavePlan
+from kinerja.rules.planning import MidYearChange, Problem, SkpAction, StudyLeavePlan
 
 SKP_FIELDS = ("employee_id", "year", "version", "status", "period_start", "period_end", "unit_id", "jenjang",
               "position_id", "assessor_id", "previous_id", "revision_dialog_id", "return_reason", "closed_on",
@@ -255,21 +255,15 @@ def _assessor_ids(skp: Skp) -> set[int]:
 
 
 def _check_rhk(skp: Skp, *, kind, source, parent, iku, rencana_aksi, task_origin) -> None:
-    """Apply the jenjang's source table and what each source needs; raise on the first problem."""
+    """Apply the jenjang's source table and check the links given; raise on the first problem.
+
+    A link left out (IKU, rencana aksi, the assessor's RHK, the origin of a tugas tambahan) is no
+    refusal: the RHK is stored and shown as not yet linked (``missing_link``).
+    """
     problems = skp_rules.check_rhk(skp.jenjang, kind, source, task_origin)
     if problems:
         first = problems[0]
         raise PlanningError(first.message, first.field or "source", code=first.code, problems=problems)
-    if source == "PK" and iku is None:
-        raise PlanningError("RHK dari Perjanjian Kinerja harus menyebut IKU yang didukung.", "iku",
-                            code="IKU_REQUIRED")
-    if source == "RENCANA_AKSI" and rencana_aksi is None:
-        raise PlanningError("RHK dari Rencana Aksi harus menyebut rencana aksinya.", "rencana_aksi",
-                            code="RENCANA_AKSI_REQUIRED")
-    if source in ("CASCADING", "MATRIK_PERAN_HASIL"):
-        if parent is None:
-            raise PlanningError("Pilih RHK Pejabat Penilai yang diintervensi.", "parent_rhk",
-                                code="PARENT_REQUIRED")
     if parent is not None:
         parent_skp = parent.skp
         if parent_skp.employee_id not in _assessor_ids(skp) or parent_skp.year != skp.year:
@@ -301,12 +295,24 @@ def _rhk_values(skp, *, text, kind, source, parent_rhk, iku, rencana_aksi, task_
     }
 
 
+def missing_link(rhk: RencanaHasilKerja) -> Problem | None:
+    """Tell which link an RHK still lacks ("Belum ditautkan ke IKU"...), or None (the pure rule on its row)."""
+    return skp_rules.missing_rhk_link(rhk.kind, rhk.source, parent_rhk_id=rhk.parent_rhk_id, iku_id=rhk.iku_id,
+                                      rencana_aksi_id=rhk.rencana_aksi_id, task_origin=rhk.task_origin)
+
+
+def unlinked_rhk(skp: Skp) -> list[tuple[RencanaHasilKerja, Problem]]:
+    """Return the RHK of an SKP that still lack a link, each with what it lacks (for the pages' warnings)."""
+    return [(rhk, problem) for rhk in skp.rhk if (problem := missing_link(rhk)) is not None]
+
+
 def add_rhk(actor, skp: Skp, *, text: str, kind: str, source: str, parent_rhk=None, iku=None, rencana_aksi=None,
             task_origin: str | None = None, task_origin_note: str | None = None) -> RencanaHasilKerja:
     """Add an RHK to a draft or returned SKP, with a source the jenjang allows.
 
-    ``parent_rhk``, ``iku`` and ``rencana_aksi`` take a row or its id.
-    :raise PlanningError: empty text, a source the jenjang does not allow, a missing IKU/rencana aksi/parent
+    ``parent_rhk``, ``iku`` and ``rencana_aksi`` take a row or its id; each is optional (an RHK without
+    its link is stored and shown as not yet linked) and checked when given.
+    :raise PlanningError: empty text, a source the jenjang does not allow, an unknown or wrong link
     """
     _require_planner(actor, skp.employee)
     _require_editable(skp)

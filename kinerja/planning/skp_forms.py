@@ -96,10 +96,6 @@ class RhkForm(FlaskForm):
         if self.kind.data == "UTAMA" and field.data == "TUGAS_TAMBAHAN":
             raise ValidationError("Tugas tambahan dicatat sebagai RHK tambahan.")
 
-    def validate_task_origin(self, field) -> None:
-        if self.kind.data == "TAMBAHAN" and not field.data:
-            raise ValidationError("Asal tugas tambahan wajib dipilih.")
-
     def service_kwargs(self) -> dict:
         """Return the keyword arguments of add_rhk / update_rhk."""
         tambahan = self.kind.data == "TAMBAHAN"

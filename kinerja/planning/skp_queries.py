@@ -13,6 +13,7 @@ from kinerja.extensions import db
 from kinerja.org.models import AssessorLink, Employee, Unit
 from kinerja.planning.models import Iki, RencanaHasilKerja, Skp
 from kinerja.rules import calendar as calendar_rules
+from kinerja.rules import skp as skp_rules
 
 STATUS_ORDER = ("DRAFT", "SUBMITTED", "RETURNED", "APPROVED", "CLOSED")
 
@@ -74,6 +75,7 @@ class QueueItem:
     skp: Skp
     rhk_count: int = 0
     iki_count: int = 0
+    unlinked_count: int = 0  # RHK not yet linked to their source (rules.skp.missing_rhk_link)
 
     def __getattr__(self, name):
         if name.startswith("__") or name == "skp":
@@ -118,27 +120,38 @@ def _queue_stmt(assessor: Employee, year: int | None):
     return stmt
 
 
-def _counts(skp_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Return {skp id: (RHK count, IKI count)} in one grouped query."""
+def _counts(skp_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """Return {skp id: (RHK count, IKI count, RHK not yet linked)} in one query grouped by RHK."""
     if not skp_ids:
         return {}
+    rhk = RencanaHasilKerja
     rows = db.session.execute(
-        select(RencanaHasilKerja.skp_id, func.count(func.distinct(RencanaHasilKerja.id)), func.count(Iki.id))
-        .outerjoin(Iki, Iki.rhk_id == RencanaHasilKerja.id)
-        .where(RencanaHasilKerja.skp_id.in_(skp_ids))
-        .group_by(RencanaHasilKerja.skp_id))
-    return {skp_id: (rhk, iki) for skp_id, rhk, iki in rows}
+        select(rhk.skp_id, rhk.kind, rhk.source, rhk.parent_rhk_id, rhk.iku_id, rhk.rencana_aksi_id, rhk.task_origin,
+               func.count(Iki.id))
+        .outerjoin(Iki, Iki.rhk_id == rhk.id)
+        .where(rhk.skp_id.in_(skp_ids))
+        .group_by(rhk.id, rhk.skp_id, rhk.kind, rhk.source, rhk.parent_rhk_id, rhk.iku_id, rhk.rencana_aksi_id,
+                  rhk.task_origin))
+    counts: dict[int, list[int]] = {}
+    for skp_id, kind, source, parent_id, iku_id, action_id, origin, iki in rows:
+        total = counts.setdefault(skp_id, [0, 0, 0])
+        total[0] += 1
+        total[1] += iki
+        if skp_rules.missing_rhk_link(kind, source, parent_rhk_id=parent_id, iku_id=iku_id,
+                                      rencana_aksi_id=action_id, task_origin=origin) is not None:
+            total[2] += 1
+    return {skp_id: tuple(total) for skp_id, total in counts.items()}
 
 
 def approval_queue(assessor: Employee, year: int | None = None) -> list[QueueItem]:
     """Return the submitted SKPs the assessor (himself or as PLT/PLH) must approve, oldest submission
-    first, with employee and unit loaded and RHK/IKI counted: three queries in all."""
+    first, with employee and unit loaded and RHK/IKI (and RHK not yet linked) counted: three queries in all."""
     skps = list(db.session.scalars(
         _queue_stmt(assessor, year)
         .options(selectinload(Skp.employee), selectinload(Skp.unit))
         .order_by(Skp.submitted_at, Skp.id)))
     counts = _counts([s.id for s in skps])
-    return [QueueItem(s, *counts.get(s.id, (0, 0))) for s in skps]
+    return [QueueItem(s, *counts.get(s.id, (0, 0, 0))) for s in skps]
 
 
 def approval_queue_count(assessor: Employee, year: int | None = None) -> int:
@@ -148,7 +161,7 @@ def approval_queue_count(assessor: Employee, year: int | None = None) -> int:
 
 def queue_item(skp: Skp) -> QueueItem:
     """Return one SKP in the shape ``approval_queue`` gives (for re-rendering a single row)."""
-    return QueueItem(skp, *_counts([skp.id]).get(skp.id, (0, 0)))
+    return QueueItem(skp, *_counts([skp.id]).get(skp.id, (0, 0, 0)))
 
 
 # --- the planning dashboard ----------------------------------------------------------------------

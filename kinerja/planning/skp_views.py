@@ -62,7 +62,7 @@ def skp_labels():
     return {"status_labels": SKP_STATUS_LABELS, "status_badges": STATUS_BADGES, "source_labels": RHK_SOURCE_LABELS,
             "aspek_labels": ASPEK_LABELS, "medium_labels": DIALOG_MEDIUM_LABELS, "rhk_kind_labels": RHK_KIND_LABELS,
             "task_origin_labels": TASK_ORIGIN_LABELS, "status_order": skp_queries.STATUS_ORDER,
-            "scaled_target": skp.scaled_target}
+            "scaled_target": skp.scaled_target, "rhk_missing_link": skp.missing_link, "unlinked_rhk": skp.unlinked_rhk}
 
 
 # --- loading and access ------------------------------------------------------------------------

@@ -165,12 +165,13 @@ def check_task_origin(jenjang: Jenjang | str, origin: TaskOrigin | str | None, *
 
     ``origin_is_assessor`` says the official who gave the task is the employee's own assessor:
     such a task is not tugas tambahan (it belongs in the RHK utama as cascading or rencana aksi).
-    Codes: ``UNKNOWN_VALUE``, ``TASK_ORIGIN_REQUIRED``, ``NO_SKP``, ``TASK_ORIGIN_NOT_ALLOWED``,
+    An origin left out is no problem here: the RHK is stored and shown as not yet linked
+    (``missing_rhk_link``). Codes: ``UNKNOWN_VALUE``, ``NO_SKP``, ``TASK_ORIGIN_NOT_ALLOWED``,
     ``TASK_FROM_ASSESSOR`` (field ``task_origin``).
     """
     level, problems = coerce(Jenjang, jenjang, "jenjang")
     if origin is None or origin == "":
-        return problems + [Problem("TASK_ORIGIN_REQUIRED", "Asal tugas tambahan wajib diisi.", "task_origin")]
+        return problems
     source, found = coerce(TaskOrigin, origin, "task_origin")
     problems += found
     if problems:
@@ -202,6 +203,35 @@ def check_rhk(jenjang: Jenjang | str, kind: RhkKind | str, source: RhkSource | s
         problems.append(Problem("TASK_ORIGIN_UNEXPECTED", "Asal tugas hanya diisi untuk RHK tambahan.",
                                 "task_origin"))
     return problems
+
+
+# What each source links to (the link an RHK of that source should name), as (field, code, message).
+_LINK_OF_SOURCE: dict[RhkSource, tuple[str, str, str]] = {
+    RhkSource.PK: ("iku", "IKU_NOT_LINKED", "Belum ditautkan ke IKU"),
+    RhkSource.RENCANA_AKSI: ("rencana_aksi", "RENCANA_AKSI_NOT_LINKED", "Belum ditautkan ke rencana aksi"),
+    RhkSource.CASCADING: ("parent_rhk", "PARENT_NOT_LINKED", "Belum ditautkan ke RHK Pejabat Penilai"),
+    RhkSource.MATRIK_PERAN_HASIL: ("parent_rhk", "PARENT_NOT_LINKED", "Belum ditautkan ke RHK Pejabat Penilai"),
+}
+_TASK_ORIGIN_MISSING = Problem("TASK_ORIGIN_MISSING", "Asal tugas tambahan belum diisi", "task_origin")
+
+
+def missing_rhk_link(kind: RhkKind | str, source: RhkSource | str, *, parent_rhk_id=None, iku_id=None,
+                     rencana_aksi_id=None, task_origin=None) -> Problem | None:
+    """Tell which link an RHK still lacks (None when it lacks none), to show it as "not yet linked".
+
+    The links are optional (an RHK is stored without them, INTERFACES.md ``POST /api/v1/skp``), but
+    the assessor should see the gap before approving: an RHK from the PK names the IKU it supports,
+    one from a Rencana Aksi the action, a cascading or Matrik Peran Hasil RHK the assessor's RHK,
+    and a tugas tambahan where it came from. Unknown words lack nothing here (``check_rhk`` says so).
+    """
+    if str(kind) == RhkKind.TAMBAHAN:
+        return _TASK_ORIGIN_MISSING if task_origin in (None, "") else None
+    link = _LINK_OF_SOURCE.get(str(source))
+    if link is None:
+        return None
+    field, code, message = link
+    given = {"iku": iku_id, "rencana_aksi": rencana_aksi_id, "parent_rhk": parent_rhk_id}[field]
+    return Problem(code, message, field) if given in (None, "") else None
 
 
 # --- status flow --------------------------------------------------------------------------------

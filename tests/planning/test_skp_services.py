@@ -168,28 +168,28 @@ def test_jf_scope_and_tim_kerja_allowed_for_jf(people):
     assert [r.source for r in skp.rhk] == ["JF_SCOPE", "TIM_KERJA"]
 
 
-def test_cascading_needs_an_rhk_of_the_assessor(people, leader):
+def test_cascading_takes_an_rhk_of_the_assessor_or_none_yet(people, leader):
     skp = services.create_skp(None, people["analis"], YEAR)
-    with pytest.raises(PlanningError) as caught:
-        services.add_rhk(None, skp, text="Turunan", kind="UTAMA", source="CASCADING")
-    assert caught.value.code == "PARENT_REQUIRED"
+    unlinked = services.add_rhk(None, skp, text="Turunan", kind="UTAMA", source="CASCADING")
+    assert unlinked.parent_rhk_id is None
+    assert services.missing_link(unlinked).message == "Belum ditautkan ke RHK Pejabat Penilai"
     other_skp, other_rhk = leader_skp(people["direktur2"])
     with pytest.raises(PlanningError) as caught:
         services.add_rhk(None, skp, text="Turunan", kind="UTAMA", source="CASCADING", parent_rhk=other_rhk)
     assert caught.value.code == "PARENT_NOT_ASSESSOR"
     rhk = services.add_rhk(None, skp, text="Turunan", kind="UTAMA", source="CASCADING", parent_rhk=leader[1].id)
-    assert rhk.parent_rhk_id == leader[1].id
+    assert rhk.parent_rhk_id == leader[1].id and services.missing_link(rhk) is None
+    assert [r.id for r, _ in services.unlinked_rhk(skp)] == [unlinked.id]
 
 
-def test_pk_and_rencana_aksi_sources_need_their_iku_or_action(people):
+def test_pk_and_rencana_aksi_sources_are_stored_without_their_link_and_shown_unlinked(people):
     skp = services.create_skp(None, people["direktur"], YEAR)
-    with pytest.raises(PlanningError) as caught:
-        services.add_rhk(None, skp, text="Dari PK", kind="UTAMA", source="PK")
-    assert caught.value.code == "IKU_REQUIRED"
-    with pytest.raises(PlanningError) as caught:
-        services.add_rhk(None, skp, text="Dari RA", kind="UTAMA", source="RENCANA_AKSI")
-    assert caught.value.code == "RENCANA_AKSI_REQUIRED"
-    with pytest.raises(PlanningError) as caught:
+    from_pk = services.add_rhk(None, skp, text="Dari PK", kind="UTAMA", source="PK")
+    from_ra = services.add_rhk(None, skp, text="Dari RA", kind="UTAMA", source="RENCANA_AKSI")
+    assert (from_pk.iku_id, from_ra.rencana_aksi_id) == (None, None)
+    assert [(r.text, p.code) for r, p in services.unlinked_rhk(skp)] == [
+        ("Dari PK", "IKU_NOT_LINKED"), ("Dari RA", "RENCANA_AKSI_NOT_LINKED")]
+    with pytest.raises(PlanningError) as caught:  # a link that is given is still checked
         services.add_rhk(None, skp, text="Dari PK", kind="UTAMA", source="PK", iku=999999)
     assert caught.value.code == "NOT_FOUND"
 
@@ -199,11 +199,11 @@ def test_rencana_aksi_rhk_records_its_iku(people):
     assert rhk.rencana_aksi_id is not None and rhk.iku_id == rhk.rencana_aksi.iku_id
 
 
-def test_tugas_tambahan_needs_an_origin_allowed_for_the_jenjang(people):
+def test_tugas_tambahan_takes_an_origin_allowed_for_the_jenjang_or_none_yet(people):
     skp = services.create_skp(None, people["kasi"], YEAR)
-    with pytest.raises(PlanningError) as caught:
-        services.add_rhk(None, skp, text="Narasumber", kind="TAMBAHAN", source="TUGAS_TAMBAHAN")
-    assert caught.value.code == "TASK_ORIGIN_REQUIRED"
+    unlinked = services.add_rhk(None, skp, text="Narasumber", kind="TAMBAHAN", source="TUGAS_TAMBAHAN")
+    assert unlinked.task_origin is None
+    assert services.missing_link(unlinked).message == "Asal tugas tambahan belum diisi"
     with pytest.raises(PlanningError) as caught:  # Pengawas: outside, or another JPT Pratama only
         services.add_rhk(None, skp, text="Narasumber", kind="TAMBAHAN", source="TUGAS_TAMBAHAN",
                          task_origin="JPT_MADYA_BUKAN_PENILAI")

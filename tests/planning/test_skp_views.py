@@ -311,11 +311,13 @@ def test_add_rhk_empty_text_is_422_with_field_error_and_nothing_saved(org, clien
     assert rhk_count(item.id) == 0
 
 
-def test_cascading_without_the_assessors_rhk_is_422_from_the_service(org, client):
+def test_cascading_from_an_rhk_not_of_the_assessor_is_422_from_the_service(org, client):
+    stranger = add_rhk(new_skp(org.other), "Bukan RHK atasan")
     item = new_skp(org.staff)
     login(client, org, org.staff)
     response = client.post(f"/planning/skp/{item.id}/rhk", headers=HX,
-                           data={"kind": "UTAMA", "source": "CASCADING", "text": "Turunan"})
+                           data={"kind": "UTAMA", "source": "CASCADING", "text": "Turunan",
+                                 "parent_rhk_id": str(stranger.id)})
     assert response.status_code == 422
     assert "RHK Pejabat Penilai" in response.get_data(as_text=True)
     assert rhk_count(item.id) == 0
@@ -572,6 +574,34 @@ def test_queue_lists_submitted_skps_of_the_assessees_only(org, client):
     assert "Budi Staf" not in client.get("/planning/approvals").get_data(as_text=True)
 
 
+def test_rhk_without_its_link_is_stored_from_the_page_and_flagged_for_the_assessor(org, client):
+    item = new_skp(org.staff)
+    login(client, org, org.staff)
+    for data in ({"kind": "UTAMA", "source": "CASCADING", "text": "Turunan belum ditautkan"},
+                 {"kind": "TAMBAHAN", "source": "TUGAS_TAMBAHAN", "text": "Narasumber tanpa asal"}):
+        response = client.post(f"/planning/skp/{item.id}/rhk", headers=HX, data=data)
+        assert response.status_code == 200, response.get_data(as_text=True)  # the form is not narrower
+    for rhk in fresh(Skp, item.id).rhk:
+        add_iki(rhk)
+    own = client.get(f"/planning/skp/{item.id}").get_data(as_text=True)
+    assert own.count('class="badge badge-warn rhk-unlinked"') == 2
+    assert "Belum ditautkan ke RHK Pejabat Penilai" in own and "Asal tugas tambahan belum diisi" in own
+    assert client.post(f"/planning/skp/{item.id}/submit").status_code == 303  # submitting stays allowed
+    login(client, org, org.pratama)
+    queue = client.get("/planning/approvals").get_data(as_text=True)
+    assert '<span class="badge badge-warn" title="Periksa sebelum menyetujui">2 belum ditautkan</span>' in queue
+    review = client.get(f"/planning/skp/{item.id}").get_data(as_text=True)
+    assert 'id="skp-unlinked"' in review and "periksa sebelum menyetujui" in review
+    assert client.post(f"/planning/approvals/{item.id}/approve", headers=HX).status_code == 200
+    assert fresh(Skp, item.id).status == "APPROVED"
+
+
+def test_queue_shows_no_warning_for_linked_rhk(org, client):
+    submitted_skp(org.staff)  # TIM_KERJA links to nothing
+    login(client, org, org.pratama)
+    assert "belum ditautkan" not in client.get("/planning/approvals").get_data(as_text=True)
+
+
 def test_inline_approve_swaps_the_row_and_updates_the_counter_out_of_band(org, client):
     first = submitted_skp(org.staff)
     submitted_skp(org.jf)
@@ -748,11 +778,12 @@ def test_administrator_picks_an_iku_of_the_units_pk_from_the_helper(org, client)
     assert f'<option selected value="{iku.id}">' in partial.get_data(as_text=True)
     missing = client.post(f"/planning/skp/{item.id}/rhk", headers=HX,
                           data={"kind": "UTAMA", "source": "PK", "text": "Layanan prima"})
-    assert missing.status_code == 422 and "harus menyebut IKU" in missing.get_data(as_text=True)
+    assert missing.status_code == 200 and "Belum ditautkan ke IKU" in missing.get_data(as_text=True)
     response = client.post(f"/planning/skp/{item.id}/rhk", headers=HX, data={
         "kind": "UTAMA", "source": "RENCANA_AKSI", "text": "Survei terlaksana", "rencana_aksi_id": str(action.id)})
     assert response.status_code == 200
-    rhk = db.session.scalar(select(RencanaHasilKerja).where(RencanaHasilKerja.skp_id == item.id))
+    rhk = db.session.scalar(select(RencanaHasilKerja).where(RencanaHasilKerja.skp_id == item.id,
+                                                             RencanaHasilKerja.source == "RENCANA_AKSI"))
     assert rhk.rencana_aksi_id == action.id and rhk.iku_id == iku.id
 
 

@@ -26,6 +26,7 @@ from kinerja.rules.skp import (
     check_rhk_source,
     check_task_origin,
     mid_year_change,
+    missing_rhk_link,
     rencana_aksi_assigners,
     scale_target,
     study_leave_plan,
@@ -155,8 +156,10 @@ def test_allowed_sets_raise_for_unknown_words():
 
 
 @pytest.mark.parametrize("origin", [None, ""])
-def test_task_origin_is_required(origin):
-    assert [p.code for p in check_task_origin("JF", origin)] == ["TASK_ORIGIN_REQUIRED"]
+def test_task_origin_may_be_left_out(origin):
+    # optional in the contract (POST /api/v1/skp): the RHK is stored and shown as not yet linked
+    assert check_task_origin("JF", origin) == []
+    assert [p.code for p in check_task_origin("ESELON_V", origin)] == ["UNKNOWN_VALUE"]
 
 
 def test_unknown_task_origin_is_a_problem():
@@ -176,13 +179,41 @@ def test_outside_the_agency_is_never_the_assessor():
 def test_check_rhk_combines_source_and_origin():
     assert check_rhk("JF", "UTAMA", "JF_SCOPE") == []
     assert check_rhk("JF", "TAMBAHAN", "TUGAS_TAMBAHAN", "LUAR_INSTANSI") == []
-    assert [p.code for p in check_rhk("JF", "TAMBAHAN", "TUGAS_TAMBAHAN")] == ["TASK_ORIGIN_REQUIRED"]
+    assert check_rhk("JF", "TAMBAHAN", "TUGAS_TAMBAHAN") == []  # no origin yet: stored, shown as not linked
     assert [p.code for p in check_rhk("JPT_MADYA", "TAMBAHAN", "TUGAS_TAMBAHAN", "JPT_MADYA_BUKAN_PENILAI")] == [
         "TASK_ORIGIN_NOT_ALLOWED"]
     assert [p.code for p in check_rhk("JF", "UTAMA", "CASCADING", "LUAR_INSTANSI")] == ["TASK_ORIGIN_UNEXPECTED"]
     assert [p.code for p in check_rhk("JF", "TAMBAHAN", "PK", "LUAR_INSTANSI")] == ["SOURCE_NOT_ALLOWED"]
     assert [p.code for p in check_rhk("KEPALA", "TAMBAHAN", "TUGAS_TAMBAHAN", "LUAR_INSTANSI")] == ["NO_SKP"]
     assert [p.code for p in check_rhk("X", "TAMBAHAN", "TUGAS_TAMBAHAN", "LUAR_INSTANSI")] == ["UNKNOWN_VALUE"]
+
+
+@pytest.mark.parametrize(("kind", "source", "links", "code", "message"), [
+    ("UTAMA", "PK", {}, "IKU_NOT_LINKED", "Belum ditautkan ke IKU"),
+    ("UTAMA", "RENCANA_AKSI", {}, "RENCANA_AKSI_NOT_LINKED", "Belum ditautkan ke rencana aksi"),
+    ("UTAMA", "RENCANA_AKSI", {"iku_id": 4}, "RENCANA_AKSI_NOT_LINKED", "Belum ditautkan ke rencana aksi"),
+    ("UTAMA", "CASCADING", {}, "PARENT_NOT_LINKED", "Belum ditautkan ke RHK Pejabat Penilai"),
+    ("UTAMA", "MATRIK_PERAN_HASIL", {"iku_id": 4}, "PARENT_NOT_LINKED", "Belum ditautkan ke RHK Pejabat Penilai"),
+    ("TAMBAHAN", "TUGAS_TAMBAHAN", {}, "TASK_ORIGIN_MISSING", "Asal tugas tambahan belum diisi"),
+    ("TAMBAHAN", "TUGAS_TAMBAHAN", {"task_origin": ""}, "TASK_ORIGIN_MISSING", "Asal tugas tambahan belum diisi"),
+])
+def test_missing_rhk_link_names_the_link_a_source_needs(kind, source, links, code, message):
+    problem = missing_rhk_link(kind, source, **links)
+    assert (problem.code, problem.message) == (code, message)
+
+
+@pytest.mark.parametrize(("kind", "source", "links"), [
+    ("UTAMA", "PK", {"iku_id": 4}),
+    ("UTAMA", RhkSource.RENCANA_AKSI, {"rencana_aksi_id": 9, "iku_id": 4}),
+    ("UTAMA", "CASCADING", {"parent_rhk_id": 7}),
+    ("UTAMA", "MATRIK_PERAN_HASIL", {"parent_rhk_id": 7}),
+    (RhkKind.TAMBAHAN, "TUGAS_TAMBAHAN", {"task_origin": "LUAR_INSTANSI"}),
+    ("UTAMA", "TIM_KERJA", {}),  # these sources link to nothing
+    ("UTAMA", "JF_SCOPE", {}),
+    ("UTAMA", "KIRA_KIRA", {}),  # unknown words are check_rhk's to refuse
+])
+def test_missing_rhk_link_is_none_once_linked(kind, source, links):
+    assert missing_rhk_link(kind, source, **links) is None
 
 
 @pytest.mark.parametrize(("jenjang", "assigners"), [
