@@ -37,8 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
 
-    from kinerja import errors, htmx
+    from kinerja import errors, htmx, inputs
     from kinerja.extensions import csrf, db, login_manager, migrate
+
+    inputs.init_app(app)  # before any route: the bounded <int:...> converter
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)

@@ -2,7 +2,9 @@
 
 A *spec* tells what a field holds:
 
-- ``str``, ``int``, ``float``, ``bool``, ``Decimal``, ``date`` (``YYYY-MM-DD``), ``list``, ``dict``;
+- ``str``, ``int`` (a signed 64-bit integer), ``float``, ``bool``, ``Decimal``, ``date``
+  (``YYYY-MM-DD``, years 1900 to 9998), ``list``, ``dict``;
+- ``Int(min, max)``: an integer in a narrower range, e.g. ``ID`` for a database id;
 - an ``Enum`` class: one of its values, exactly (UPPER_SNAKE words); the member is returned;
 - ``Object(required, optional)``: a nested JSON object checked the same way;
 - ``ListOf(spec, min_items=0)``: a list whose every item matches ``spec``;
@@ -16,7 +18,9 @@ Example::
 
 On error the request ends with ``400 {"error": ..., "details": {"rhk[0].kind": "..."}}``.
 Unknown fields are ignored (clients may send more than a route reads); ``null`` counts as
-absent; a required text must not be blank. Absent optional fields come back as ``None``.
+absent; a required text must not be blank. Absent optional fields come back as ``None``. Text
+that cannot be stored (a lone surrogate such as ``"\ud800"``) is refused wherever it sits in
+a field, also inside a list or object handed to a custom parser.
 """
 
 import math
@@ -31,6 +35,8 @@ from typing import Any
 from flask import abort, request
 
 from kinerja.errors import json_error
+from kinerja.inputs import INVALID_TEXT, MAX_BIGINT, MAX_ID, has_invalid_text, is_valid_text
+from kinerja.rules.calendar import DATE_OUT_OF_RANGE, is_supported_date
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -56,6 +62,18 @@ class Object:
 
 
 @dataclass(frozen=True)
+class Int:
+    """An integer from ``min`` to ``max`` (both included)."""
+
+    min: int = -MAX_BIGINT - 1
+    max: int = MAX_BIGINT
+
+
+BIGINT = Int()
+ID = Int(1, MAX_ID)
+
+
+@dataclass(frozen=True)
 class ListOf:
     """A JSON list whose every item matches ``item``."""
 
@@ -71,14 +89,29 @@ def _parse_date(value) -> date:
     if not isinstance(value, str) or not _DATE.match(value):
         raise FieldError("harus berupa tanggal TTTT-BB-HH")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise FieldError("bukan tanggal yang ada") from None
+    if not is_supported_date(day):
+        raise FieldError(DATE_OUT_OF_RANGE)
+    return day
+
+
+def _parse_int(spec: Int, value, text: bool) -> int:
+    if text and isinstance(value, str) and _INTEGER.match(value.strip()):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError("harus berupa bilangan bulat")
+    if not spec.min <= value <= spec.max:
+        raise FieldError(f"di luar rentang ({spec.min} sampai {spec.max})")
+    return value
 
 
 def _convert(spec, value, text: bool, path: str, errors: dict[str, str]):
     """Return ``value`` converted to ``spec``; record problems in ``errors`` under ``path``."""
     try:
+        if has_invalid_text(value):
+            raise FieldError(INVALID_TEXT)
         if isinstance(spec, Object):
             if not isinstance(value, Mapping):
                 raise FieldError("harus berupa objek")
@@ -106,11 +139,9 @@ def _convert(spec, value, text: bool, path: str, errors: dict[str, str]):
                 raise FieldError("harus berupa true atau false")
             return value
         if spec is int:
-            if text and isinstance(value, str) and _INTEGER.match(value.strip()):
-                return int(value)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise FieldError("harus berupa bilangan bulat")
-            return value
+            spec = BIGINT
+        if isinstance(spec, Int):
+            return _parse_int(spec, value, text)
         if spec in (float, Decimal):
             number = value
             if text and isinstance(value, str):
@@ -183,14 +214,16 @@ def reason_from_body() -> str | None:
     reason = data.get("reason") if isinstance(data, dict) else None
     if reason is not None and not isinstance(reason, str):
         reject({"reason": "harus berupa teks"})
+    if reason is not None and not is_valid_text(reason):
+        reject({"reason": INVALID_TEXT})
     return reason
 
 
 def json_body(required: Mapping[str, Any], optional: Mapping[str, Any] | None = None) -> dict:
     """Return the request's JSON object checked against field specs; 400 naming each bad field."""
-    data = request.get_json(force=True, silent=True)
+    data = request.get_json(force=True, silent=True)  # None also for JSON nested too deep (kinerja.inputs)
     if not isinstance(data, dict):
-        abort(json_error(400, "Badan permintaan harus berupa objek JSON."))
+        abort(json_error(400, "JSON tidak valid: badan permintaan harus berupa objek JSON."))
     values, errors = check(data, required, optional)
     if errors:
         reject(errors)

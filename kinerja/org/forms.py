@@ -5,6 +5,7 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from kinerja.org import queries
+from kinerja.rules.calendar import DATE_OUT_OF_RANGE, is_supported_date
 from kinerja.rules.vocabulary import JENJANG_LABELS, ActingKind
 
 NIP_PATTERN = r"^\d{18}$"
@@ -23,6 +24,9 @@ class IsoDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError("Tanggal tidak valid (format TTTT-BB-HH).") from None
+        if self.data is not None and not is_supported_date(self.data):
+            self.data = None  # 9999-12-31 would overflow the week and range arithmetic after it
+            raise ValueError(DATE_OUT_OF_RANGE)
 
 
 class ChoiceField(SelectField):

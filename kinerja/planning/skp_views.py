@@ -152,6 +152,14 @@ def _rhk_or_404(rhk_id: int) -> RencanaHasilKerja:
     return rhk
 
 
+def _editable_rhk_or_409(rhk_id: int) -> RencanaHasilKerja:
+    """Load an RHK to add to; 409 once its SKP is no longer editable (approved, superseded, closed)."""
+    rhk = _rhk_or_404(rhk_id)
+    if not rhk.skp.is_editable:
+        abort(409, description="SKP ini sudah tidak dapat diubah.")
+    return rhk
+
+
 def _iki_or_404(iki_id: int) -> Iki:
     iki = db.get_or_404(Iki, iki_id, description="IKI tidak ditemukan.")
     _editable_skp_or_403(iki.rhk.skp_id)
@@ -483,7 +491,7 @@ def rhk_delete(rhk_id):
 @login_required
 def iki_new(rhk_id):
     """Show an RHK block with its "Tambah IKI" form open (partial for HTMX, the SKP page otherwise)."""
-    rhk = _rhk_or_404(rhk_id)
+    rhk = _editable_rhk_or_409(rhk_id)
     return _rhk_item(rhk, iki_forms={rhk.id: _iki_form(rhk.id)}, iki_open=rhk.id)
 
 
@@ -491,7 +499,7 @@ def iki_new(rhk_id):
 @login_required
 def iki_create(rhk_id):
     """Add an IKI to an RHK; 422 with the errors when the form or a rule refuses it."""
-    rhk = _rhk_or_404(rhk_id)
+    rhk = _editable_rhk_or_409(rhk_id)
     form = _iki_form(rhk.id, formdata=request.form)
     if not form.validate_on_submit():
         return _rhk_item(rhk, status=422, iki_forms={rhk.id: form})

@@ -15,6 +15,17 @@ SYNC_DAY = (2, 6)  # 6 February: approved SKP are synchronised into the visum mo
 
 Leave = tuple[date, date]
 
+# The dates the application reads at all: far wider than any plan or visum, narrow enough that a
+# week, a year or a range around any of them stays inside what ``datetime.date`` can hold.
+FIRST_SUPPORTED_DATE = date(1900, 1, 1)
+LAST_SUPPORTED_DATE = date(9998, 12, 31)
+DATE_OUT_OF_RANGE = "Tanggal di luar rentang yang didukung (tahun 1900 sampai 9998)."
+
+
+def is_supported_date(day: date) -> bool:
+    """Tell whether ``day`` lies in the range the application reads (years 1900 to 9998)."""
+    return FIRST_SUPPORTED_DATE <= day <= LAST_SUPPORTED_DATE
+
 
 def is_working_day(day: date, holidays: Collection[date] = ()) -> bool:
     """Tell whether ``day`` is Monday to Friday and not a holiday."""

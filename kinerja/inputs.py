@@ -1,0 +1,73 @@
+"""Bounds on what a request may carry before any view reads it: ids in URLs, JSON depth, text.
+
+- ``<int:...>`` in a URL is at most a signed 64-bit integer (what both databases can compare
+  with an id column); a longer number does not match the route, so the answer is 404.
+- JSON too deeply nested for the parser (``RecursionError``) is invalid JSON like any other:
+  ``request.get_json`` answers 400, or ``None`` when called with ``silent=True``.
+- Text with a lone surrogate (``"\\ud800"``, which JSON's ``\\u`` escapes can carry) cannot be
+  stored in UTF-8: ``has_invalid_text`` finds it so the caller can refuse the field.
+  Form bodies, query strings and paths cannot carry one: Werkzeug decodes them as UTF-8
+  with replacement (docs/security.md, "Bad input").
+
+Registered by the factory with ``init_app`` before any blueprint, so every route gets the
+bounded converter.
+"""
+
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter
+
+MAX_BIGINT = 2**63 - 1  # a signed 64-bit integer: SQLite's INTEGER, PostgreSQL's bigint
+MAX_ID = 2**31 - 1  # an id column (PostgreSQL integer)
+INVALID_TEXT = "berisi karakter yang tidak valid"
+
+
+class BoundedIntConverter(IntegerConverter):
+    """Flask's ``int`` converter, bounded to a signed 64-bit integer unless a route says less."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_BIGINT)
+        super().__init__(map, *args, **kwargs)
+
+
+class JSONProvider(DefaultJSONProvider):
+    """The default JSON provider, reading JSON nested beyond the parser's depth as invalid JSON."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON terlalu dalam bersarang.") from None
+
+
+def is_valid_text(text: str) -> bool:
+    """Tell whether ``text`` can be written as UTF-8 (no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def has_invalid_text(value) -> bool:
+    """Tell whether a JSON value holds a string (as value or key, at any depth) that is not valid text.
+
+    Walks iteratively: a value as deep as the parser allows must not exhaust the stack here.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not is_valid_text(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def init_app(app) -> None:
+    """Bound the ``int`` URL converter and make the app's JSON parsing refuse over-deep JSON."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.json = JSONProvider(app)
