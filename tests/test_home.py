@@ -1,6 +1,7 @@
 """The home page per role: Pegawai (his week, returned visum, the February gate), Pejabat Penilai (visum
 waiting, overdue), Pengelola Kepegawaian (last week's compliance, the blocked list)."""
 
+import contextlib
 from datetime import UTC, date, datetime
 
 import pytest
@@ -90,11 +91,13 @@ def today_org(app, clock_at):
     return build_small_org()
 
 
-def visum(employee, day, now=THURSDAY_10_WIB, activity="Menyusun laporan"):
+def visum(employee, day, now=None, activity="Menyusun laporan"):
+    """File a visum as the employee, now or (``now``) at an earlier moment of the frozen clock."""
     from kinerja.execution import services
 
-    item = services.file_visum(employee, employee, day=day, activity=activity, now=now)
-    db.session.commit()
+    with time_machine.travel(now, tick=False) if now is not None else contextlib.nullcontext():
+        item = services.file_visum(employee, employee, day=day, activity=activity)
+        db.session.commit()
     return item
 
 
@@ -134,12 +137,26 @@ def test_employee_sees_his_returned_visum(today_org, client):
     from kinerja.execution import services
 
     item = visum(today_org.staff, date(2026, 1, 14))
-    services.return_visum(today_org.pratama, item, "Lampirkan notulen.", now=THURSDAY_10_WIB)
+    services.return_visum(today_org.pratama, item, "Lampirkan notulen.")
     db.session.commit()
     returned = card(home(client, today_org.staff_user), "today-returned")
     assert '<span class="badge badge-err">1</span>' in returned and "Lampirkan notulen." in returned
     assert 'href="/execution/visum?week=2026-01-14#day-2026-01-14"' in returned
+    assert "sudah ditutup" not in returned  # his week is open: he fixes it himself
     assert '<span class="badge badge-ok">0</span>' in card(home(client, today_org.other_user), "today-returned")
+
+
+def test_a_returned_visum_in_a_closed_week_says_to_ask_hr(today_org, client, clock_at):
+    from kinerja.execution import services
+
+    item = visum(today_org.staff, date(2026, 1, 14))
+    services.return_visum(today_org.pratama, item, "Lampirkan notulen.")
+    db.session.commit()
+    clock_at.move_to(datetime(2026, 1, 19, 3, 0, tzinfo=UTC))  # Monday 19 January: the week of 12 January closed
+    returned = card(home(client, today_org.staff_user), "today-returned")
+    assert '<span class="badge badge-err">1</span>' in returned and "Lampirkan notulen." in returned
+    assert "Minggunya sudah ditutup" in returned and "Kepegawaian membuka kembali" in returned
+    assert 'href="/execution/visum?week=2026-01-14#visum-reopen">Minta pembukaan minggu</a>' in returned
 
 
 def test_february_gate_warns_before_and_blocks_after_the_sync(today_org, client, clock_at):

@@ -102,3 +102,10 @@ class HolidayForm(FlaskForm):
     day = IsoDateField("Tanggal", validators=[InputRequired("Tanggal wajib diisi.")])
     name = StringField("Nama hari libur", filters=[_strip],
                        validators=[DataRequired("Nama hari libur wajib diisi."), Length(max=120)])
+
+
+class DeclineRequestForm(FlaskForm):
+    """Decline an employee's request to reopen a week, with the reason he will read."""
+
+    reason = TextAreaField("Alasan penolakan", filters=[_strip],
+                           validators=[DataRequired("Alasan penolakan wajib diisi."), Length(max=MAX_REASON)])

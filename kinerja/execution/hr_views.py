@@ -11,9 +11,16 @@ from flask_login import current_user
 
 from kinerja import clock
 from kinerja.auth.access import get_employee_or_404, role_required
-from kinerja.execution import bp, holidays, hr_queries, services, sync
-from kinerja.execution.hr_forms import BlockedFilterForm, ComplianceForm, HolidayForm, NipForm, ReopenForm
-from kinerja.execution.models import Holiday
+from kinerja.execution import bp, holidays, hr_queries, reopen_requests, services, sync
+from kinerja.execution.hr_forms import (
+    BlockedFilterForm,
+    ComplianceForm,
+    DeclineRequestForm,
+    HolidayForm,
+    NipForm,
+    ReopenForm,
+)
+from kinerja.execution.models import Holiday, WeekReopenRequest
 from kinerja.extensions import db
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
 from kinerja.refusals import perform
@@ -34,16 +41,28 @@ def _year_today() -> int:
 # --- an employee's weeks ----------------------------------------------------------------------------
 
 
-def _weeks_context(employee, *, form=None) -> dict:
-    """Gather the weeks panel: the employee's recent weeks and the reopen form for the closed ones."""
+def _reopenable(rows, requests) -> list[tuple[date, str]]:
+    """Return the weeks HR may reopen: the closed ones shown, and any older week the employee asked for."""
+    weeks = [(row.monday, row.label) for row in rows if row.closed]
+    shown = {monday for monday, _ in weeks}
+    weeks += [(r.week_start, hr_queries.week_label(r.week_start)) for r in requests if r.week_start not in shown]
+    return weeks
+
+
+def _weeks_context(employee, *, form=None, decline_forms=None) -> dict:
+    """Gather the weeks panel: the employee's recent weeks, his open requests and the reopen form."""
     now = clock.now()
     rows = hr_queries.employee_weeks(employee, now, WEEKS_SHOWN)
-    closed = [(row.monday, row.label) for row in rows if row.closed]
+    requests = reopen_requests.open_requests(employee)
     if form is None:
-        form = ReopenForm(formdata=None, weeks=closed)
+        asked = requests[0] if requests else None  # the oldest open request is offered first
+        reason = None if asked is None else f"Atas permintaan pegawai{': ' + asked.note if asked.note else ''}."
+        form = ReopenForm(formdata=None, weeks=_reopenable(rows, requests),
+                          week_start=asked.week_start.isoformat() if asked else None, reason=reason)
     tz = services.employee_timezone(employee)
     return {"employee": employee, "weeks": rows, "reopen_form": form, "timezone": tz,
-            "timezone_label": week_rules.timezone_label(tz)}
+            "timezone_label": week_rules.timezone_label(tz), "requests": requests,
+            "decline_forms": decline_forms or {}, "week_words": hr_queries.week_label}
 
 
 @bp.get("/hr/weeks")
@@ -51,13 +70,15 @@ def _weeks_context(employee, *, form=None) -> dict:
 def hr_weeks():
     """Find an employee by NIP and show his recent weeks (filed/expected, locked or open, reopenings)."""
     if "nip" not in request.args:
-        return render_template("execution/hr_weeks.html", form=NipForm(formdata=None), employee=None)
+        return render_template("execution/hr_weeks.html", form=NipForm(formdata=None), employee=None,
+                               all_requests=reopen_requests.open_requests(), week_words=hr_queries.week_label)
     form = NipForm(formdata=request.args)
     if not form.validate():
         return render_page_or_partial("execution/hr_weeks.html", "execution/_hr_weeks_panel.html", status=422,
                                       form=form, employee=None)
+    all_requests = None if is_htmx() else reopen_requests.open_requests()
     return render_page_or_partial("execution/hr_weeks.html", "execution/_hr_weeks_panel.html", form=form,
-                                  **_weeks_context(form.employee))
+                                  all_requests=all_requests, **_weeks_context(form.employee))
 
 
 @bp.post("/hr/weeks/<nip>/reopen")
@@ -67,14 +88,19 @@ def hr_reopen_week(nip):
     employee = get_employee_or_404(nip)
     search = NipForm(formdata=None, nip=nip)
     context = _weeks_context(employee)
-    form = ReopenForm(weeks=[(row.monday, row.label) for row in context["weeks"] if row.closed])
+    form = ReopenForm(weeks=_reopenable(context["weeks"], context["requests"]))
     context["reopen_form"] = form
     if not form.validate_on_submit():
         return render_page_or_partial("execution/hr_weeks.html", "execution/_hr_weeks_panel.html", status=422,
                                       form=search, **context)
     monday = date.fromisoformat(form.week_start.data)
     until = form.local_until(week_rules.zone(context["timezone"]))
-    if perform(lambda: services.reopen_week(current_user.employee, employee, monday, until, form.reason.data), form):
+    me = current_user.employee
+
+    def reopen():  # the reopening answers the employee's open request for that week, in the same commit
+        reopen_requests.grant_requests(me, services.reopen_week(me, employee, monday, until, form.reason.data))
+
+    if perform(reopen, form):
         return render_page_or_partial("execution/hr_weeks.html", "execution/_hr_weeks_panel.html", status=422,
                                       form=search, **context)
     flash(f"Minggu {week_rules.date_label(monday)} dibuka kembali untuk {employee.name} sampai "
@@ -83,6 +109,25 @@ def hr_reopen_week(nip):
         return hx_redirect(url_for("execution.hr_weeks", nip=employee.nip))
     return render_template("execution/_hr_weeks_panel.html", form=search, oob_flash=True,
                            **_weeks_context(employee))
+
+
+@bp.post("/hr/reopen-requests/<int:request_id>/decline")
+@role_required(HR)
+def hr_decline_reopen_request(request_id):
+    """Decline an employee's request to reopen a week with a reason (he is notified); 422 without a reason."""
+    item = db.session.get(WeekReopenRequest, request_id) or abort(404, description="Permintaan tidak ditemukan.")
+    employee = item.employee
+    search = NipForm(formdata=None, nip=employee.nip)
+    form = DeclineRequestForm()
+    if not form.validate_on_submit() or perform(
+            lambda: reopen_requests.decline_request(current_user.employee, item, form.reason.data), form):
+        return render_page_or_partial("execution/hr_weeks.html", "execution/_hr_weeks_panel.html", status=422,
+                                      form=search, **_weeks_context(employee, decline_forms={item.id: form}))
+    flash(f"Permintaan {employee.name} untuk minggu {hr_queries.week_label(item.week_start)} ditolak; "
+          "pegawai diberi tahu alasannya.", "success")
+    if not is_htmx():
+        return hx_redirect(url_for("execution.hr_weeks", nip=employee.nip))
+    return render_template("execution/_hr_weeks_panel.html", form=search, oob_flash=True, **_weeks_context(employee))
 
 
 # --- the blocked list -------------------------------------------------------------------------------

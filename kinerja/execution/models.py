@@ -111,6 +111,40 @@ class WeekReopening(db.Model):
 
 
 class WeekLock(db.Model):
+REOPEN_REQUEST_STATUS = ("OPEN", "GRANTED", "DECLINED")
+
+
+class WeekReopenRequest(db.Model):
+    """An employee asks HR to reopen one of his closed weeks (e.g. to fix a visum returned after the close).
+
+    One open request per employee and week (a partial unique index); HR grants it by reopening the
+    week (``reopening_id``) or declines it with a reason. The row stays as the record.
+    """
+
+    __tablename__ = "week_reopen_request"
+    __table_args__ = (
+        _enum_check("status", REOPEN_REQUEST_STATUS),
+        Index("uq_week_reopen_request_open", "employee_id", "week_start", unique=True,
+              postgresql_where=text("status = 'OPEN'"), sqlite_where=text("status = 'OPEN'")),
+        Index("ix_week_reopen_request_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column()  # the Monday
+    note: Mapped[str | None] = mapped_column(Text)  # the employee's optional note
+    status: Mapped[str] = mapped_column(String(8), default="OPEN")
+    created_at: Mapped[datetime] = mapped_column()  # naive UTC
+    decided_at: Mapped[datetime | None] = mapped_column()
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    reopening_id: Mapped[int | None] = mapped_column(ForeignKey("week_reopening.id", ondelete="SET NULL"))
+
+    employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
+    decided_by: Mapped[Employee | None] = relationship(foreign_keys=[decided_by_id])
+    reopening: Mapped[WeekReopening | None] = relationship()
+
+
     """What the lock-week job recorded for one employee's closed week (completeness at the close)."""
 
     __tablename__ = "week_lock"
@@ -209,7 +243,8 @@ class Feedback(db.Model):
                                                      passive_deletes=True)
 
 
-NOTIFICATION_KIND = ("WEEK_CLOSING", "VISUM_RETURNED", "APPROVAL_OVERDUE", "FEEDBACK")
+NOTIFICATION_KIND = ("WEEK_CLOSING", "VISUM_RETURNED", "APPROVAL_OVERDUE", "FEEDBACK", "REOPEN_REQUEST",
+                     "REOPEN_ANSWER")
 
 
 class Notification(db.Model):

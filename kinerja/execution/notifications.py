@@ -40,6 +40,8 @@ KIND_LABELS = {
     "VISUM_RETURNED": "Visum dikembalikan",
     "APPROVAL_OVERDUE": "Visum menunggu persetujuan",
     "FEEDBACK": "Umpan balik",
+    "REOPEN_REQUEST": "Permintaan pembukaan minggu",
+    "REOPEN_ANSWER": "Jawaban permintaan pembukaan minggu",
 }
 WEEK_LINK = "/execution/visum"  # execution.week (the week page); built as text so jobs need no request
 INBOX_LINK = "/execution/inbox"  # execution.inbox

@@ -20,7 +20,7 @@ from kinerja.execution.hr_queries import blocked_count
 from kinerja.execution.inbox_queries import pending_count
 from kinerja.execution.models import Visum, VisumBlock, WeekLock
 from kinerja.execution.notifications import waiting_counts, week_link
-from kinerja.execution.services import configured_sync_day, employee_timezone
+from kinerja.execution.services import configured_sync_day, employee_timezone, is_writable
 from kinerja.execution.visum_queries import leave_days
 from kinerja.extensions import db
 from kinerja.org.models import Employee
@@ -59,6 +59,7 @@ class EmployeeToday:
     returned: list[Visum] = field(default_factory=list)
     returned_count: int = 0
     gate: Gate | None = None
+    returned_closed: frozenset[int] = frozenset()  # shown returned visum whose week is closed: HR must reopen it
 
 
 @dataclass
@@ -118,10 +119,13 @@ def employee_today(employee: Employee, now: datetime | None = None) -> EmployeeT
     if count > RETURNED_SHOWN:
         count = db.session.scalar(select(func.count(Visum.id)).where(
             Visum.employee_id == employee.id, Visum.status == VisumStatus.RETURNED.value))
+    shown = returned[:RETURNED_SHOWN]
+    writable = {day: is_writable(employee, day) for day in {week_rules.week_start(visum.day) for visum in shown}}
     return EmployeeToday(tz, today, monday, week.missing, week.filed, week.expected,
                          week_rules.closes_at_label(today, tz),
                          week_rules.closing_in_label(week_rules.closing_in(today, now, tz)), week_link(today),
-                         returned[:RETURNED_SHOWN], count, gate_for(employee, today))
+                         shown, count, gate_for(employee, today),
+                         frozenset(visum.id for visum in shown if not writable[week_rules.week_start(visum.day)]))
 
 
 def assessor_today(employee: Employee, now: datetime | None = None) -> AssessorToday:

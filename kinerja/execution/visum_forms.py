@@ -98,3 +98,11 @@ class WeekForm(GetForm):
     """``?week=`` any day of the week to show."""
 
     week = IsoDateField("Minggu", validators=[Optional()])
+
+
+class ReopenRequestForm(FlaskForm):
+    """Ask HR to reopen a closed week (its Monday), with an optional note."""
+
+    week = IsoDateField("Minggu", validators=[DataRequired("Minggu wajib dipilih.")])
+    note = TextAreaField("Catatan untuk Kepegawaian (boleh kosong)", filters=[_strip],
+                         validators=[Optional(), Length(max=500, message="Catatan paling panjang 500 karakter.")])

@@ -9,14 +9,21 @@ re-renders with 422; a closed week answers 423, an approved visum 409, someone e
 
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from kinerja import clock
 from kinerja.auth.access import can_view_employee, get_employee_or_404
-from kinerja.execution import bp, evidence, feedback, services, visum_copy, visum_queries
-from kinerja.execution.visum_forms import CopyForm, EditVisumForm, EvidenceForm, VisumForm, WeekForm
+from kinerja.execution import bp, evidence, feedback, reopen_requests, services, visum_copy, visum_queries
+from kinerja.execution.visum_forms import (
+    CopyForm,
+    EditVisumForm,
+    EvidenceForm,
+    ReopenRequestForm,
+    VisumForm,
+    WeekForm,
+)
 from kinerja.extensions import db
 from kinerja.htmx import is_htmx, render_page_or_partial
 from kinerja.refusals import perform, refuse
@@ -129,11 +136,24 @@ def _context(week, *, read_only: bool, state: dict | None = None) -> dict:
     evidence_forms = state.get("evidence", {})
     counts = feedback.feedback_counts([v.id for entry in week.days for v in entry.visum])
     return {"week": week, "feedback_counts": counts, "employee": week.employee, "read_only": read_only,
+            "reopen": None if read_only else _reopen_context(week, state.get("reopen_form")),
             "add_forms": add_forms,
             "copy_forms": copy_forms, "copy_errors": state.get("copy_errors", {}), "edit": state.get("edit", {}),
             "evidence_forms": evidence_forms, "open_days": state.get("open_days", set()),
             "evidence_accept": evidence.accept_attribute(), "evidence_types": evidence.allowed_label(),
             "evidence_max": evidence.max_bytes_label(), "evidence_form": EvidenceForm(formdata=None)}
+
+
+def _reopen_context(week, form=None) -> dict | None:
+    """Gather what a closed week tells its employee: his returned visum, his request to HR and the form.
+
+    None while the week is writable (open, or reopened by HR): then there is nothing to ask for.
+    """
+    if week.writable:  # nothing to ask for; a refused request (the week is open) still shows why
+        return {"request": None, "returned": 0, "form": form, "open_week": True} if form is not None else None
+    returned = sum(1 for entry in week.days for v in entry.visum if v.status == VisumStatus.RETURNED.value)
+    return {"request": reopen_requests.latest_request(week.employee, week.monday), "returned": returned,
+            "form": form or ReopenRequestForm(formdata=None, week=week.monday)}
 
 
 def _render_day(employee, day: date, *, status: int = 200, state: dict | None = None, also: tuple = ()):
@@ -169,6 +189,33 @@ def week():
     week_data = visum_queries.week_of(me, _week_arg(me))
     return render_page_or_partial("execution/visum_week.html", "execution/_visum_week.html",
                                   **_context(week_data, read_only=False))
+
+
+@bp.post("/visum/reopen-request")
+@login_required
+def week_reopen_request():
+    """Ask HR to reopen one of the employee's own closed weeks (optional note); 422 on bad input, 409 if asked."""
+    me = _me()
+    form = ReopenRequestForm()
+    valid = form.validate_on_submit()
+    monday = week_rules.week_start(form.week.data or _week_arg(me))
+    state = {"reopen_form": form}
+    if valid:
+        try:
+            if perform(lambda: reopen_requests.request_reopening(me, me, monday, form.note.data), form) is None:
+                state = {}
+        except IntegrityError:  # a simultaneous request for the same week won: it is the open one
+            db.session.rollback()
+            state = {}
+    if not is_htmx():
+        if not state:
+            flash("Permintaan pembukaan minggu dikirim ke Kepegawaian. Anda akan mendapat notifikasi jawabannya.",
+                  "success")
+            return redirect(url_for("execution.week", week=monday.isoformat()), 303)
+        return render_template("execution/visum_week.html",
+                               **_context(visum_queries.week_of(me, monday), read_only=False, state=state)), 422
+    context = _context(visum_queries.week_of(me, monday), read_only=False, state=state)
+    return render_template("execution/_visum_reopen.html", **context), 422 if state else 200
 
 
 @bp.get("/visum/<nip>")

@@ -10,16 +10,23 @@ import pytest
 from sqlalchemy import func, select
 
 from kinerja import clock
-from kinerja.execution import evidence, realisasi
+from kinerja.execution import evidence, realisasi, services
 from kinerja.execution.models import Evidence, IkuRealisasi
 from kinerja.extensions import db
 from kinerja.rules.planning import PlanningRuleError
-from tests.execution.fixtures import NOW, file
+from tests.execution.fixtures import NOW
 from tests.execution.realisasi_fixtures import HX, login, pk, planner  # noqa: F401
 
 MONDAY = date(2026, 1, 12)
 LINK = "https://drive.bkkbn.go.id/notulen?id=7&v=2"
 HOSTILE = "javascript:alert(document.cookie)"
+
+
+def file(employee, day):
+    """File a visum as the employee himself, now (the frozen clock), and commit."""
+    visum = services.file_visum(employee, employee, day=day, activity="Menyusun laporan")
+    db.session.commit()
+    return visum
 
 
 def _link(visum, url: str) -> Evidence:
@@ -63,7 +70,7 @@ def test_only_a_complete_http_or_https_address_is_a_web_url(value, expected):
 def test_the_visum_link_service_refuses_other_schemes_in_indonesian(people, url):
     visum = file(people["pelaksana"], MONDAY)
     with pytest.raises(PlanningRuleError) as caught:
-        evidence.add_link_evidence(people["pelaksana"], visum, url, now=NOW)
+        evidence.add_link_evidence(people["pelaksana"], visum, url)
     assert caught.value.code == "INVALID_URL" and "http:// atau https://" in caught.value.message
     db.session.rollback()
     assert db.session.scalar(select(func.count(Evidence.id))) == 0
