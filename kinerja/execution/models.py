@@ -110,7 +110,6 @@ class WeekReopening(db.Model):
     created_by: Mapped[Employee | None] = relationship(foreign_keys=[created_by_id])
 
 
-class WeekLock(db.Model):
 REOPEN_REQUEST_STATUS = ("OPEN", "GRANTED", "DECLINED")
 
 
@@ -145,6 +144,7 @@ class WeekReopenRequest(db.Model):
     reopening: Mapped[WeekReopening | None] = relationship()
 
 
+class WeekLock(db.Model):
     """What the lock-week job recorded for one employee's closed week (completeness at the close)."""
 
     __tablename__ = "week_lock"
