@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from kinerja import clock, demo
 from kinerja.audit.models import AuditEntry
 from kinerja.auth import services as auth_services
-from kinerja.execution.models import Evidence, Holiday, IkuRealisasi, Visum
+from kinerja.execution.models import Evidence, Holiday, IkuRealisasi, Visum, WeekReopenRequest
 from kinerja.extensions import db
 from kinerja.org.models import ActingAssignment, Unit
 from kinerja.planning.models import (
@@ -38,7 +38,8 @@ from tests.factories import login_as
 OWN = {
     # his own pages and queues (each lists only what is his, or what he assesses: here nothing)
     "home.index", "execution.week", "execution.day_partial", "execution.visum_add", "execution.visum_copy_day",
-    "execution.notifications", "execution.inbox", "org.my_team", "planning.my_skp", "planning.skp_create",
+    "execution.notifications", "execution.inbox", "execution.week_reopen_request",
+    "org.my_team", "planning.my_skp", "planning.skp_create",
     "planning.approvals", "planning.pk_list", "planning.pk_create", "planning.cascade", "planning.matrik",
     "auth.login", "auth.logout", "static",
     # the API's own: his visum, his SKP, who assesses whom (open to any token, INTERFACES.md)
@@ -66,7 +67,8 @@ def branch(app):
                              created_at=clock.stamp(), updated_at=clock.stamp())
     holiday = Holiday(day=date(2030, 1, 2), name="Uji", created_at=clock.stamp())
     penugasan = PenugasanTambahan(pk_id=pk, description="Penugasan uji")
-    db.session.add_all([realisasi, holiday, penugasan])
+    asked = WeekReopenRequest(employee_id=victim.id, week_start=date(2026, 1, 5), created_at=clock.stamp())
+    db.session.add_all([realisasi, holiday, penugasan, asked])
     db.session.commit()
     ids = {"nip": victim.nip, "code": "DIT-KESPRO-REMAJA", "pk_id": pk, "iku_id": iku, "skp_id": skp,
            "rhk_id": rhk, "iki_id": first(Iki, Iki.rhk_id == rhk), "visum_id": visum,
@@ -76,7 +78,7 @@ def branch(app):
            "line_id": first(Anggaran, Anggaran.pk_id == pk), "item_id": penugasan.id,
            "action_id": first(RencanaAksi, RencanaAksi.iku_id == iku),
            "share_id": first(PeranHasil), "acting_id": first(ActingAssignment),
-           "realisasi_id": realisasi.id, "holiday_id": holiday.id,
+           "realisasi_id": realisasi.id, "holiday_id": holiday.id, "request_id": asked.id,
            "kind": "leave", "value": "BERORIENTASI_PELAYANAN", "day": clock.today().isoformat()}
     missing = [name for name, value in ids.items() if value is None]
     assert not missing, f"the demo has no object for {missing}"
@@ -99,8 +101,10 @@ def _footprint():
     db.session.expire_all()
     return {model.__name__: db.session.scalar(select(func.count(model.id)))
             for model in (AuditEntry, Visum, Evidence, Skp, RencanaHasilKerja, Iki, PerjanjianKinerja, Iku,
-                          IkuRealisasi, Holiday, ActingAssignment)} | {
+                          IkuRealisasi, Holiday, ActingAssignment, WeekReopenRequest)} | {
         "approved": db.session.scalar(select(func.count(Visum.id)).where(Visum.status == "APPROVED")),
+        "open_requests": db.session.scalar(select(func.count(WeekReopenRequest.id))
+                                           .where(WeekReopenRequest.status == "OPEN")),
         "skp_states": tuple(db.session.scalars(select(Skp.status).order_by(Skp.id)))}
 
 
