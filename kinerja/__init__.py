@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from kinerja.config import Defaults, from_environment
+from kinerja.config import Defaults, from_environment, secret_key_problem
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -25,6 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(from_environment())
     if test_config:
         app.config.update(test_config)
+    problem = secret_key_problem(app.config)
+    if problem:
+        raise RuntimeError(problem)
     if app.config.get("PROXY_COUNT"):
         # behind N trusted reverse proxies: take the client address from X-Forwarded-For
         from werkzeug.middleware.proxy_fix import ProxyFix

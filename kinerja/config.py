@@ -2,9 +2,11 @@
 
 import os
 
+DEV_SECRET_KEY = "dev-only-change-me"  # public (it is in git): debug and tests only
+
 
 class Defaults:
-    SECRET_KEY = "dev-only-change-me"
+    SECRET_KEY = DEV_SECRET_KEY  # refused outside debug and tests: see secret_key_problem
     SQLALCHEMY_DATABASE_URI = None  # set in the factory: a SQLite file in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     REDIS_URL = None  # without it background jobs run in-process
@@ -60,3 +62,21 @@ def from_environment() -> dict:
         env["SESSION_COOKIE_SECURE"] = True
         env["REMEMBER_COOKIE_SECURE"] = True
     return env
+
+
+def secret_key_problem(config) -> str | None:
+    """Return why the app must not start with this ``SECRET_KEY``, or None when it may.
+
+    Anyone who knows the key can sign a session cookie as any user, so outside debug
+    (FLASK_DEBUG=1) and tests the key from the source code (or none) is refused.
+    """
+    key = config.get("SECRET_KEY")
+    if key and key != DEV_SECRET_KEY:
+        return None
+    if config.get("TESTING") or config.get("DEBUG"):
+        return None
+    return ("SECRET_KEY belum diatur: kunci bawaan ada di kode sumber, siapa pun dapat memalsukan sesi "
+            "dengannya. Jalankan scripts/run sekali (membuat kunci acak di instance/config.py), atau tulis "
+            "SECRET_KEY = \"...\" di instance/config.py, atau set variabel lingkungan SECRET_KEY; buat kuncinya "
+            "dengan: python3 -c 'import secrets; print(secrets.token_hex(32))'. "
+            "Kunci bawaan hanya untuk FLASK_DEBUG=1 dan pengujian.")

@@ -115,3 +115,21 @@ stop_postgres() {
   [ -f "$dir/data/postmaster.pid" ] || return 0
   as_pg_owner "$(pg_bindir)/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
 }
+
+# Give the app a random SECRET_KEY in $1 (instance/config.py) unless that file already sets one.
+# The app refuses the development key outside FLASK_DEBUG=1 and tests (kinerja/config.py).
+ensure_secret_key() {
+  local file="$1" key
+  if [ -f "$file" ] && grep -Eq '^[[:space:]]*SECRET_KEY[[:space:]]*=' "$file"; then
+    return 0
+  fi
+  mkdir -p "$(dirname "$file")"
+  key="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+  (
+    umask 077
+    if [ -s "$file" ] && [ -n "$(tail -c 1 "$file")" ]; then echo >>"$file"; fi
+    printf '# Written once by scripts/run: signs the session cookies. Keep it secret; changing it logs everyone out.\nSECRET_KEY = "%s"\n' \
+      "$key" >>"$file"
+  )
+  say "random SECRET_KEY written to $file"
+}

@@ -116,7 +116,7 @@ def test_the_worker_gives_each_job_its_own_app_context(app_with_redis, redis_cli
 
 def test_the_rq_worker_command_builds_the_app_from_the_environment(app_with_redis, redis_url, database_url):
     enqueue(ensure_unit, "JOB-G", job_id="unit-JOB-G")
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "test-worker"}
     done = subprocess.run(
         [sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", redis_url,
          "--worker-class", "kinerja.jobs.worker.AppWorker", QUEUE_NAME],
