@@ -56,5 +56,6 @@ def login_as(client, user) -> None:
         identifier = _create_identifier()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
+        session["_session_version"] = user.session_version  # checked by the user loader, as login sets it
         session["_fresh"] = True
         session["_id"] = identifier

@@ -10,7 +10,7 @@ Object-level rules (DOMAIN.md §6, INTERFACES.md "Roles"):
 
 from functools import wraps
 
-from flask import abort, g
+from flask import abort, g, session
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -20,6 +20,8 @@ from kinerja.extensions import db, login_manager
 from kinerja.org.models import ActingAssignment, AssessorLink, Employee
 
 HR_ROLES = ("KEPEGAWAIAN",)
+# The session key holding User.session_version as it was at login (checked by the user loader).
+SESSION_VERSION_KEY = "_session_version"
 PLANNING_ROLES = ("PENGELOLA_KINERJA",)
 
 
@@ -132,15 +134,26 @@ def get_employee_or_404(nip: str, check_access: bool = True) -> Employee:
 def init_app(app) -> None:
     from kinerja.auth.models import User
 
-    user_by_id = select(User).where(User.id == bindparam("user_id")).options(joinedload(User.grants))
+    user_by_id = (
+        select(User)
+        .where(User.id == bindparam("user_id"), User.session_version == bindparam("version"), User.active.is_(True))
+        .options(joinedload(User.grants))
+    )
 
     @login_manager.user_loader
     def load_user(user_id: str):
         """Load the session's user with his employee and roles in one query (every request asks).
 
+        The session must carry the user's current session version (set at login) and the
+        account must be active: logout, a new password, a revoked role or deactivation bump the
+        version and so end every session of the user, in the same query (docs/security.md).
         The statement is built once: building it costs more than running it.
         """
-        return db.session.execute(user_by_id, {"user_id": int(user_id)}).unique().scalar_one_or_none()
+        version = session.get(SESSION_VERSION_KEY)
+        if not isinstance(version, int):
+            return None  # a session from before session versions, or not made by login
+        params = {"user_id": int(user_id), "version": version}
+        return db.session.execute(user_by_id, params).unique().scalar_one_or_none()
 
     @app.context_processor
     def inject_access():

@@ -1,4 +1,4 @@
-"""CLI: create-token, grant-role, revoke-role, set-password (INTERFACES.md "CLI").
+"""CLI: create-token, grant-role, revoke-role, set-password, deactivate-user, activate-user (INTERFACES.md "CLI").
 
 A command given bad input prints one line per problem on stderr, exits 1 and writes nothing.
 """
@@ -99,7 +99,7 @@ def register(app) -> None:
     @click.argument("nip")
     @click.argument("role")
     def revoke_role(nip, role):
-        """Take a granted ROLE back from NIP."""
+        """Take a granted ROLE back from NIP (his sessions end: he logs in again)."""
         employee, word = _employee_and_role(nip, role)
         if word not in services.user_for(employee).roles:
             _fail(f"{employee.name} (NIP {employee.nip}) tidak memiliki peran {word}.")
@@ -111,7 +111,7 @@ def register(app) -> None:
     @click.argument("nip")
     @click.option("--password", help="The new password (for scripts); without it the command asks twice.")
     def set_password(nip, password):
-        """Set NIP's password (asked twice unless --password is given); also lifts a login lock."""
+        """Set NIP's password (asked twice unless --password is given); lifts a login lock and ends his sessions."""
         employee = _employee(nip)
         if password is None:
             password = click.prompt("Kata sandi baru", hide_input=True, confirmation_prompt="Ulangi kata sandi")
@@ -120,4 +120,29 @@ def register(app) -> None:
             _fail(problem)
         services.set_password(None, employee, password)
         _commit()
-        click.echo(f"Kata sandi {employee.name} (NIP {employee.nip}) disimpan; kunci masuk (jika ada) dibuka.")
+        click.echo(f"Kata sandi {employee.name} (NIP {employee.nip}) disimpan; kunci masuk (jika ada) dibuka; "
+                   "semua sesinya berakhir.")
+
+    @app.cli.command("deactivate-user")
+    @click.argument("nip")
+    def deactivate_user(nip):
+        """Deactivate NIP's account: its sessions end at once, it cannot log in and its API tokens stop working."""
+        employee = _employee(nip)
+        user = services.user_for(employee)
+        if not user.active:
+            _fail(f"Akun {employee.name} (NIP {employee.nip}) sudah nonaktif.")
+        services.set_active(None, employee, False)
+        _commit()
+        click.echo(f"Akun {employee.name} (NIP {employee.nip}) dinonaktifkan; semua sesinya berakhir.")
+
+    @app.cli.command("activate-user")
+    @click.argument("nip")
+    def activate_user(nip):
+        """Activate NIP's account again (its old sessions stay ended; its tokens work again unless revoked)."""
+        employee = _employee(nip)
+        user = services.user_for(employee)
+        if user.active:
+            _fail(f"Akun {employee.name} (NIP {employee.nip}) sudah aktif.")
+        services.set_active(None, employee, True)
+        _commit()
+        click.echo(f"Akun {employee.name} (NIP {employee.nip}) diaktifkan kembali.")

@@ -21,6 +21,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
+    # Bumped to end every session of the user at once (logout, new password, deactivation, revoked
+    # role): the session keeps the value it had at login, and the user loader compares them.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     employee: Mapped[Employee] = relationship(lazy="joined")
     grants: Mapped[list["RoleGrant"]] = relationship(

@@ -8,9 +8,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from kinerja import clock
 from kinerja.auth import bp, services
+from kinerja.auth.access import SESSION_VERSION_KEY
 from kinerja.auth.forms import LoginForm
 from kinerja.errors import json_error, wants_json
-from kinerja.extensions import login_manager
+from kinerja.extensions import db, login_manager
 from kinerja.htmx import hx_redirect
 
 WRONG_LOGIN = "NIP atau kata sandi salah."
@@ -99,13 +100,16 @@ def login():
     target = safe_next(form.next.data) or url_for("home.index")
     session.clear()  # nothing from before the login (fixation, a previous user's keys) survives it
     login_user(user, remember=False)
+    session[SESSION_VERSION_KEY] = user.session_version
     return hx_redirect(target)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """Log out (POST with CSRF only) and forget the whole session."""
+    """Log out (POST with CSRF only): end every session of the user and forget this one."""
+    services.end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash("Anda telah keluar.", "success")
