@@ -2,11 +2,14 @@
 an approved SKP — the working days of the previous week and of the current week up to today, each
 in the time zone of the employee's unit.
 
-Everything goes through the real services (``kinerja.execution.services`` and ``.evidence``): the
-system files (actor None) on the day itself, in the afternoon local time, with the IKI of the
-employee's approved SKP; some visum get a link as evidence; the Pejabat Penilai (the PLT where the
-post is held by one) approves the previous week's visum the next working morning, and returns a few
-with a reason. This week's visum stay SUBMITTED for the inbox, as do the previous Friday's visum of
+Everything goes through the real services. The visum are history (last week is closed by the time
+the demo runs), so they are written by the one back-dated path, ``visum_import.import_past_visum``:
+the system (actor None) files each on its day, in the afternoon local time, with the IKI of the
+employee's approved SKP, and every row is audited as a back-dated import (``visum.import_past``,
+reason ``IMPORT_REASON``). A week ``lock-week`` has already recorded is left alone (the import
+refuses it). Some visum get a link as evidence; the Pejabat Penilai (the PLT where the post is
+held by one) approves the previous week's visum the next working morning, and returns a few with a
+reason. This week's visum stay SUBMITTED for the inbox, as do the previous Friday's visum of
 the team of the lagging assessor (``LAGGING_ASSESSOR``), so the "waiting for approval" reminders
 have something to show.
 
@@ -24,16 +27,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from kinerja import clock
-from kinerja.execution import evidence as evidence_services
 from kinerja.execution import services
 from kinerja.execution.models import Visum
 from kinerja.execution.realisasi_queries import skp_ikis
+from kinerja.execution.visum_import import import_past_visum
 from kinerja.extensions import db
 from kinerja.org.assessors import resolve_for
 from kinerja.org.models import AssessorLink, Employee
 from kinerja.planning.skp_queries import approved_skp
 from kinerja.rules import week as week_rules
 from kinerja.rules.calendar import is_working_day
+from kinerja.rules.week import VisumLocked
 
 if TYPE_CHECKING:  # kinerja.demo imports this module
     from kinerja.demo import Demo
@@ -77,6 +81,7 @@ RETURN_DAY = 2  # Wednesday
 LAGGING_ASSESSOR = "sekretaris_sulsel"  # has not approved the previous week's Friday yet
 EVIDENCE_EVERY = 3  # every third visum of an employee has a link as evidence
 EVIDENCE_URL = "https://dokumen.bkkbn.go.id/visum/{nip}/{day}"
+IMPORT_REASON = "seed-demo: visum contoh minggu lalu dan minggu ini"
 
 
 def _group(employee: Employee) -> str:
@@ -113,7 +118,8 @@ def _has_visum(employee: Employee, day: date) -> bool:
 def build_visum(demo: Demo) -> None:
     """File the recent visum of everybody with an approved SKP, and let the assessors decide last week's.
 
-    Days outside the demo year or the SKP's period are skipped, as are days already filed.
+    Days outside the demo year or the SKP's period are skipped, as are days already filed and weeks
+    ``lock-week`` has recorded (a later run never writes into a locked week).
     """
     now = clock.now()
     for key, employee in demo.people.items():
@@ -129,15 +135,16 @@ def build_visum(demo: Demo) -> None:
             if not iki:
                 continue
             activity, quantity, unit = ACTIVITIES[group][day.toordinal() % len(ACTIVITIES[group])]
-            filed_at = _at(day, FILED_AT, tz, now)
-            visum = services.file_visum(None, employee, day=day, activity=activity,
-                                        iki_id=iki[day.toordinal() % len(iki)].id, output_quantity=quantity,
-                                        output_unit=unit, client_token=TOKEN.format(day=day.isoformat()),
-                                        now=filed_at)
             returned = key in RETURNED and day in previous and day.weekday() == RETURN_DAY
-            if (index + employee.id) % EVIDENCE_EVERY == 0 and not returned:
-                evidence_services.add_link_evidence(
-                    None, visum, EVIDENCE_URL.format(nip=employee.nip, day=day.isoformat()), now=filed_at)
+            links = [EVIDENCE_URL.format(nip=employee.nip, day=day.isoformat())] \
+                if (index + employee.id) % EVIDENCE_EVERY == 0 and not returned else []
+            try:
+                visum = import_past_visum(employee, day=day, activity=activity, filed_at=_at(day, FILED_AT, tz, now),
+                                          reason=IMPORT_REASON, iki_id=iki[day.toordinal() % len(iki)].id,
+                                          output_quantity=quantity, output_unit=unit, links=links,
+                                          client_token=TOKEN.format(day=day.isoformat()))
+            except VisumLocked:  # lock-week has recorded this week: it stays as it was locked
+                continue
             if day not in previous or assessor is None:
                 continue  # this week's visum wait in the inbox
             if day.weekday() == 4 and assessor == demo.people.get(LAGGING_ASSESSOR):

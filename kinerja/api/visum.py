@@ -5,10 +5,10 @@ API's shapes and answers. Choices: ``docs/visum-api.md``.
 """
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import abort, g, jsonify, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kinerja import clock
@@ -18,7 +18,7 @@ from kinerja.api.validation import json_body, query_args, reason_from_body, reje
 from kinerja.auth.access import get_employee_or_404
 from kinerja.errors import json_error
 from kinerja.execution import services
-from kinerja.execution.models import Visum, WeekReopening
+from kinerja.execution.models import Visum
 from kinerja.extensions import db
 from kinerja.org.models import Employee
 from kinerja.rules import week as week_rules
@@ -93,27 +93,13 @@ def visum_json(visum: Visum, locked: bool) -> dict:
 
 # --- the week lock as the API shows it -----------------------------------------------------------
 
-def locked_days(employee: Employee, days, now: datetime) -> dict[date, bool]:
-    """Tell for each day whether a visum dated so is closed to writes now (week closed, no HR reopening).
-
-    One query for the reopenings of the closed weeks, whatever the number of days.
-    """
-    tz = services.employee_timezone(employee)
-    days = set(days)
-    mondays = {week_rules.week_start(day) for day in days if week_rules.is_week_closed(day, now, tz)}
-    reopened: dict[date, datetime] = {}
-    if mondays:
-        rows = db.session.execute(
-            select(WeekReopening.week_start, func.max(WeekReopening.until))
-            .where(WeekReopening.employee_id == employee.id, WeekReopening.week_start.in_(mondays))
-            .group_by(WeekReopening.week_start))
-        reopened = {monday: until.replace(tzinfo=UTC) for monday, until in rows}
-    return {day: not week_rules.is_visum_writable(day, now, tz, reopened_until=reopened.get(week_rules.week_start(day)))
-            for day in days}
+def locked_days(employee: Employee, days) -> dict[date, bool]:
+    """Tell for each day whether a visum dated so is closed to writes now (``services.writable_days``)."""
+    return {day: not writable for day, writable in services.writable_days(employee, days).items()}
 
 
-def _locked(visum: Visum, now: datetime) -> bool:
-    return not services.is_writable(visum.employee, visum.day, now)
+def _locked(visum: Visum) -> bool:
+    return not services.is_writable(visum.employee, visum.day)
 
 
 # --- answers ---------------------------------------------------------------------------------------
@@ -156,15 +142,13 @@ def create_visum():
     if body["nip"] is not None and body["nip"] != actor.nip:
         abort(403, description="Visum hanya dapat diisi oleh pegawai yang bersangkutan.")
     token = body["client_token"] or request.headers.get("Idempotency-Key") or None
-    now = clock.now()
     existing = _by_token(actor, token) if token is not None else None
     if existing is not None:  # a double submission: nothing new is stored
-        return jsonify(visum_json(existing, _locked(existing, now)))
+        return jsonify(visum_json(existing, _locked(existing)))
     output: Output = body["output"]
     try:
         visum = services.file_visum(actor, actor, day=body["date"], activity=body["activity"], iki_id=body["iki_id"],
-                                    output_quantity=output.quantity, output_unit=output.unit, client_token=token,
-                                    now=now)
+                                    output_quantity=output.quantity, output_unit=output.unit, client_token=token)
         db.session.commit()
     except PlanningRuleError as error:
         return _refused(error)
@@ -173,8 +157,8 @@ def create_visum():
         existing = _by_token(actor, token) if token is not None else None
         if existing is None:
             raise
-        return jsonify(visum_json(existing, _locked(existing, now)))
-    return jsonify(visum_json(visum, _locked(visum, now))), 201
+        return jsonify(visum_json(existing, _locked(existing)))
+    return jsonify(visum_json(visum, _locked(visum))), 201
 
 
 def _date_range(start: date | None, end: date | None, today: date) -> tuple[date, date]:
@@ -204,7 +188,7 @@ def list_visum():
     items = list(db.session.scalars(
         select(Visum).where(Visum.employee_id == employee.id, Visum.day >= start, Visum.day <= end)
         .order_by(Visum.day, Visum.id)))
-    locked = locked_days(employee, [visum.day for visum in items], now)
+    locked = locked_days(employee, [visum.day for visum in items])
     return jsonify({"nip": employee.nip, "from": start.isoformat(), "to": end.isoformat(),
                     "items": [visum_json(visum, locked[visum.day]) for visum in items]})
 
@@ -217,7 +201,7 @@ def _decide(visum_id: int, action):
         db.session.commit()
     except PlanningRuleError as error:
         return _refused(error)
-    return jsonify(visum_json(visum, _locked(visum, now)))
+    return jsonify(visum_json(visum, _locked(visum)))
 
 
 @bp.post("/visum/<int:visum_id>/approve")

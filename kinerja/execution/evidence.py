@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from kinerja import clock
 from kinerja.audit.services import record
 from kinerja.execution.models import Evidence, Visum
-from kinerja.execution.services import _require_owner, ensure_writable
+from kinerja.execution.services import _require_owner, ensure_writable, reload_visum
 from kinerja.extensions import db
 from kinerja.rules.planning import PlanningRuleError, required_text
 from kinerja.rules.visum import VisumAction, VisumStatus, visum_transition
@@ -293,15 +293,15 @@ def _check_link(url) -> str:
     return check_web_url(text, "url")
 
 
-def _open_for_evidence(actor, visum: Visum, now: datetime) -> VisumStatus:
+def _open_for_evidence(actor, visum: Visum) -> VisumStatus:
     """Check owner, week lock and state before an evidence change; return the visum's status after it.
 
     Evidence is part of the visum: like an edit it is refused on an approved visum, and it sends
     a returned visum back for approval.
     """
     _require_owner(actor, visum.employee_id)
-    db.session.refresh(visum)
-    ensure_writable(visum.employee, visum.day, now)
+    reload_visum(visum)
+    ensure_writable(visum.employee, visum.day)
     return visum_transition(visum.status, VisumAction.EDIT)
 
 
@@ -329,7 +329,7 @@ def _ensure_room(visum: Visum) -> None:
                                 code="TOO_MANY_EVIDENCE")
 
 
-def add_file_evidence(actor, visum: Visum, upload, now: datetime | None = None) -> Evidence:
+def add_file_evidence(actor, visum: Visum, upload) -> Evidence:
     """Attach an uploaded file to the employee's own visum while its week is open.
 
     The file is written only after every check passed; if the transaction does not commit it is removed.
@@ -337,8 +337,8 @@ def add_file_evidence(actor, visum: Visum, upload, now: datetime | None = None) 
     :raise NotAllowed: not the owner; :raise VisumLocked: week closed (423);
     :raise WrongState: approved visum; :raise PlanningRuleError: the file (see ``store_upload``)
     """
-    now = now or clock.now()
-    status = _open_for_evidence(actor, visum, now)
+    now = clock.now()
+    status = _open_for_evidence(actor, visum)
     _ensure_room(visum)
     stored = store_upload(upload)
     evidence = Evidence(visum_id=visum.id, kind="FILE", stored_name=stored.stored_name,
@@ -351,14 +351,14 @@ def add_file_evidence(actor, visum: Visum, upload, now: datetime | None = None) 
     return evidence
 
 
-def add_link_evidence(actor, visum: Visum, url: str, now: datetime | None = None) -> Evidence:
+def add_link_evidence(actor, visum: Visum, url: str) -> Evidence:
     """Attach a link (http or https, at most 2000 characters) to the employee's own visum while its week is open.
 
     :raise NotAllowed: not the owner; :raise VisumLocked: week closed (423);
     :raise WrongState: approved visum; :raise PlanningRuleError: ``URL_REQUIRED``, ``INVALID_URL``, ``TOO_LONG``
     """
-    now = now or clock.now()
-    status = _open_for_evidence(actor, visum, now)
+    now = clock.now()
+    status = _open_for_evidence(actor, visum)
     text = _check_link(url)
     _ensure_room(visum)
     evidence = Evidence(visum_id=visum.id, kind="LINK", url=text, created_at=now.astimezone(UTC).replace(tzinfo=None))
@@ -369,16 +369,16 @@ def add_link_evidence(actor, visum: Visum, url: str, now: datetime | None = None
     return evidence
 
 
-def remove_evidence(actor, evidence: Evidence, now: datetime | None = None) -> str | None:
+def remove_evidence(actor, evidence: Evidence) -> str | None:
     """Remove one evidence of the employee's own visum while its week is open.
 
     Returns the ``stored_name`` the caller removes from storage after commit (None for a link).
 
     :raise NotAllowed: not the owner; :raise VisumLocked: week closed (423); :raise WrongState: approved visum
     """
-    now = now or clock.now()
+    now = clock.now()
     visum = evidence.visum
-    status = _open_for_evidence(actor, visum, now)
+    status = _open_for_evidence(actor, visum)
     stored_name = evidence.stored_name if evidence.kind == "FILE" else None
     status_before = _touch(visum, status, now)
     _evidence_record(actor, "evidence_remove", visum, evidence, status_before, add=False)

@@ -1,7 +1,10 @@
 """The ``lock-week`` job: record the close of every visum week, zone by zone, with its completeness.
 
-Writability never depends on this job (``services.ensure_writable`` applies the rule at write
-time); the job *records* what the rule already decided: ``Visum.locked`` for every visum of a
+Writability does not wait for this job (``services.ensure_writable`` applies the calendar rule at
+write time); the job *records* what the rule already decided, and from then on the record also
+holds: a recorded week stays closed until HR reopens it, even if the unit's zone changes later
+(``services.writable_days``). So the job never records the future: a ``now`` later than
+``clock.now()`` is refused. It records ``Visum.locked`` for every visum of a
 closed week, and one ``WeekLock`` row per employee and closed week with the week's completeness
 (``rules.visum.weekly_completeness``: Monday–Friday, minus holidays, cuti days and days outside
 his positions). It is set-based — per closed week, ``INSERT … SELECT`` statements and one
@@ -26,6 +29,7 @@ from kinerja.org.models import Employee, Position, Unit
 from kinerja.planning.models import Leave
 from kinerja.rules import week as week_rules
 from kinerja.rules.calendar import is_working_day
+from kinerja.rules.planning import PlanningRuleError
 
 SIX_DAYS = timedelta(days=6)
 
@@ -65,8 +69,15 @@ def lock_week(now: datetime | None = None) -> LockResult:
 
     Does not commit (the CLI and the job commit once). Writes one summary audit row
     (object type ``week_lock``) when something changed.
+
+    :raise PlanningRuleError: ``NOW_IN_FUTURE`` for a ``now`` after ``clock.now()``: a recorded week
+        is closed for good, so recording one the calendar has not closed yet would close it early.
     """
-    now = (now or clock.now()).astimezone(UTC)
+    real_now = clock.now()
+    now = (now or real_now).astimezone(UTC)
+    if now > real_now:
+        raise PlanningRuleError(f"Waktu acuan {now:%Y-%m-%dT%H:%M:%SZ} masih di masa depan; lock-week hanya "
+                                "mencatat minggu yang sudah ditutup.", "now", code="NOW_IN_FUTURE")
     stamp = now.replace(tzinfo=None)
     result = LockResult(now)
     free_days = holidays()

@@ -3,24 +3,28 @@
 Each service checks, in the order of ``kinerja.rules.visum``: who (403), the week lock (423),
 the state (409), the February gate (400/403), then the fields (400); it writes an audit row
 and never commits (the caller commits once). ``actor`` is the acting ``Employee``, or None for
-the CLI and jobs (the system may file and edit, never approve). ``now`` is an aware datetime
-(default ``clock.now()``); the week lock and the employee's "today" use his unit's time zone.
-Choices: ``docs/visum.md``.
+the CLI and jobs (the system may file and edit, never approve). The employee's writes (file,
+edit, delete, evidence) take no "now": the week lock, the gate and their timestamps use
+``clock.now()``, in his unit's time zone (``docs/week-lock.md``); a back-dated import is the
+separate, audited ``visum_import.import_past_visum``. The assessor's and HR's services still take
+an optional aware ``now`` (default ``clock.now()``) for their timestamps; they are not bound by
+the lock. Choices: ``docs/visum.md``.
 """
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, true, union, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kinerja import clock
 from kinerja.audit.services import insert_record, record, snapshot
 from kinerja.auth.access import acting_for, employee_has_role
-from kinerja.execution.models import Visum, WeekReopening
+from kinerja.errors import CHANGED_ELSEWHERE
+from kinerja.execution.models import Visum, WeekLock, WeekReopening
 from kinerja.execution.notifications import notify_visum_returned
 from kinerja.extensions import db
 from kinerja.org.models import AssessorLink, Employee
@@ -59,32 +63,80 @@ def employee_timezone(employee: Employee) -> str:
     return (unit.effective_timezone if unit is not None else None) or "Asia/Jakarta"
 
 
-def reopened_until(employee: Employee, day: date) -> datetime | None:
-    """Return the latest HR reopening deadline (aware UTC) of the week of ``day`` for the employee, if any."""
-    until = db.session.scalar(
-        select(func.max(WeekReopening.until)).where(WeekReopening.employee_id == employee.id,
-                                                    WeekReopening.week_start == week_rules.week_start(day)))
-    return until.replace(tzinfo=UTC) if until is not None else None
+def _recorded_weeks(employee_id: int, mondays: set[date]) -> set[date]:
+    """Return those of ``mondays`` whose week ``lock-week`` has recorded for the employee (one query).
+
+    Recorded: his ``week_lock`` row of the week, or one of his visum of the week marked ``locked``
+    (the job marks every visum of the zone, also of someone with no position that week).
+    """
+    first, last = min(mondays), max(mondays) + timedelta(days=6)
+    days = db.session.scalars(union(
+        select(WeekLock.week_start).where(WeekLock.employee_id == employee_id, WeekLock.week_start.in_(mondays)),
+        select(Visum.day).where(Visum.employee_id == employee_id, Visum.locked == true(), Visum.day >= first,
+                                Visum.day <= last)))
+    return {week_rules.week_start(day) for day in days} & mondays
 
 
-def is_writable(employee: Employee, day: date, now: datetime | None = None) -> bool:
-    """Tell whether the employee may create, edit or delete a visum dated ``day`` now (lock and reopening)."""
-    now = now or clock.now()
-    tz = employee_timezone(employee)
-    if not week_rules.is_week_closed(day, now, tz):
-        return True
-    return week_rules.is_visum_writable(day, now, tz, reopened_until=reopened_until(employee, day))
+def _reopenings(employee_id: int, mondays: set[date]) -> dict[date, datetime]:
+    """Return the latest HR reopening deadline (aware UTC) of each of the employee's weeks that has one."""
+    rows = db.session.execute(
+        select(WeekReopening.week_start, func.max(WeekReopening.until))
+        .where(WeekReopening.employee_id == employee_id, WeekReopening.week_start.in_(mondays))
+        .group_by(WeekReopening.week_start))
+    return {monday: until.replace(tzinfo=UTC) for monday, until in rows}
 
 
-def ensure_writable(employee: Employee, day: date, now: datetime) -> None:
-    """Refuse a write to a visum dated ``day`` whose week has closed and is not reopened.
+@dataclass(frozen=True)
+class WeekState:
+    """What decides whether one employee's week is writable, besides the calendar."""
+
+    recorded_closed: bool  # lock-week recorded it (it stays closed whatever the zone says since)
+    reopened_until: datetime | None  # aware UTC: the latest HR reopening of the week, if any
+
+
+def week_states(employee: Employee, mondays, now: datetime, tz: str) -> dict[date, WeekState]:
+    """Gather for each Monday the lock record and the HR reopening of the employee's week: at most two queries."""
+    mondays = set(mondays)
+    if not mondays:
+        return {}
+    recorded = _recorded_weeks(employee.id, mondays)
+    closed = {monday for monday in mondays if monday in recorded or week_rules.is_week_closed(monday, now, tz)}
+    reopened = _reopenings(employee.id, closed) if closed else {}  # the common case (an open week): no query
+    return {monday: WeekState(monday in recorded, reopened.get(monday)) for monday in mondays}
+
+
+def writable_days(employee: Employee, days) -> dict[date, bool]:
+    """Tell for each day whether the employee may create, edit or delete a visum dated so now.
+
+    The one answer of every path (page, API, services, CLI, jobs), always at ``clock.now()``: a
+    week is closed once the calendar closed it in his unit's zone *or* ``lock-week`` recorded it
+    (whatever the zone says since), and a closed week is writable only while an HR reopening runs.
+    """
+    now, tz = clock.now(), employee_timezone(employee)
+    days = set(days)
+    states = week_states(employee, {week_rules.week_start(day) for day in days}, now, tz)
+    answers = {}
+    for day in days:
+        state = states[week_rules.week_start(day)]
+        answers[day] = week_rules.is_visum_writable(day, now, tz, reopened_until=state.reopened_until,
+                                                    recorded_closed=state.recorded_closed)
+    return answers
+
+
+def is_writable(employee: Employee, day: date) -> bool:
+    """Tell whether the employee may create, edit or delete a visum dated ``day`` now (``writable_days``)."""
+    return writable_days(employee, [day])[day]
+
+
+def ensure_writable(employee: Employee, day: date) -> None:
+    """Refuse a write, now, to a visum dated ``day`` whose week is closed or recorded locked and not reopened.
 
     :raise VisumLocked: ``WEEK_CLOSED`` (423).
     """
-    tz = employee_timezone(employee)
-    if not week_rules.is_week_closed(day, now, tz):
-        return  # the common case: no reopening query
-    week_rules.ensure_visum_writable(day, now, tz, reopened_until=reopened_until(employee, day))
+    now, tz = clock.now(), employee_timezone(employee)
+    state = week_states(employee, [week_rules.week_start(day)], now, tz)[week_rules.week_start(day)]
+    week_rules.ensure_visum_writable(day, now, tz, reopened_until=state.reopened_until,
+                                     recorded_closed=state.recorded_closed)
 
 
 # --- checks ------------------------------------------------------------------------------------
@@ -190,10 +242,18 @@ def _visum_record(actor, action: str, visum: Visum, before=None, after=None, rea
 
 # --- the employee ------------------------------------------------------------------------------
 
+def _by_token(employee: Employee, token: str | None) -> Visum | None:
+    if token is None:
+        return None
+    return db.session.scalar(select(Visum).where(Visum.employee_id == employee.id, Visum.client_token == token))
+
+
 def file_visum(actor: Employee | None, employee: Employee, *, day: date, activity: str, iki_id: int | None = None,
-               output_quantity=None, output_unit: str | None = None, client_token: str | None = None,
-               now: datetime | None = None) -> Visum:
-    """File a visum for a day (the employee himself); the same ``client_token`` again returns the first one.
+               output_quantity=None, output_unit: str | None = None, client_token: str | None = None) -> Visum:
+    """File a visum for a day now (the employee himself); the same ``client_token`` again returns the first one.
+
+    There is no "now" to pass: the week lock, the gate and the timestamps use ``clock.now()``
+    (a back-dated import is ``kinerja.execution.visum_import.import_past_visum``).
 
     :raise NotAllowed: not the employee (``NOT_OWNER``); the February gate (``NO_APPROVED_SKP``,
         ``IKI_REQUIRED``, ``IKI_NOT_IN_SKP``, ``OUTSIDE_SKP_PERIOD``)
@@ -202,47 +262,65 @@ def file_visum(actor: Employee | None, employee: Employee, *, day: date, activit
     """
     _require_owner(actor, employee.id)
     token = _token(client_token)
-    if token is not None:
-        existing = db.session.scalar(select(Visum).where(Visum.employee_id == employee.id,
-                                                         Visum.client_token == token))
-        if existing is not None:
-            return existing  # a double click: nothing new is stored
-    now = now or clock.now()
+    existing = _by_token(employee, token)
+    if existing is not None:
+        return existing  # a double click: nothing new is stored
     day, iki = _day(day), _iki_id(iki_id)
-    ensure_writable(employee, day, now)
-    skp = _check_gate(employee, day, iki, now)
-    text = _activity(activity)
-    quantity, unit = _output(output_quantity, output_unit, iki)
-    stamp = now.astimezone(UTC).replace(tzinfo=None)
-    visum = Visum(employee_id=employee.id, day=day, iki_id=iki, skp_id=skp.id if skp is not None else None,
-                  activity=text, output_quantity=quantity, output_unit=unit, status=VisumStatus.SUBMITTED.value,
-                  channel=visum_channel(employee.jenjang, employee.jf_name).value, created_at=stamp,
-                  updated_at=stamp, client_token=token, locked=False)
-    db.session.add(visum)
-    db.session.flush()
+    ensure_writable(employee, day)
+    visum = new_visum(employee, day=day, iki=iki, activity=activity, output_quantity=output_quantity,
+                      output_unit=output_unit, token=token, filed_at=clock.now())
     _visum_record(actor, "create", visum, None, snapshot(visum, VISUM_FIELDS))
     return visum
 
 
+def new_visum(employee: Employee, *, day: date, iki: int | None, activity, output_quantity, output_unit,
+              token: str | None, filed_at: datetime, locked: bool = False) -> Visum:
+    """Check the gate (at ``clock.now()``) and the fields, and add a SUBMITTED visum stamped ``filed_at``; no audit.
+
+    For ``file_visum`` and the back-dated import, which check the week and write their own audit row.
+    """
+    skp = _check_gate(employee, day, iki, clock.now())
+    text = _activity(activity)
+    quantity, unit = _output(output_quantity, output_unit, iki)
+    stamp = filed_at.astimezone(UTC).replace(tzinfo=None)
+    visum = Visum(employee_id=employee.id, day=day, iki_id=iki, skp_id=skp.id if skp is not None else None,
+                  activity=text, output_quantity=quantity, output_unit=unit, status=VisumStatus.SUBMITTED.value,
+                  channel=visum_channel(employee.jenjang, employee.jf_name).value, created_at=stamp,
+                  updated_at=stamp, client_token=token, locked=locked)
+    db.session.add(visum)
+    db.session.flush()
+    return visum
+
+
+def reload_visum(visum: Visum) -> Visum:
+    """Read the visum's row again as it is now (an approval or another tab may have changed it).
+
+    :raise WrongState: ``CHANGED_ELSEWHERE`` (409) when the row was deleted meanwhile.
+    """
+    if db.session.get(Visum, visum.id, populate_existing=True) is None:
+        raise WrongState(CHANGED_ELSEWHERE, "visum", code="CHANGED_ELSEWHERE")
+    return visum
+
+
 def update_visum(actor: Employee | None, visum: Visum, *, day=_UNSET, activity=_UNSET, iki_id=_UNSET,
-                 output_quantity=_UNSET, output_unit=_UNSET, now: datetime | None = None) -> Visum:
+                 output_quantity=_UNSET, output_unit=_UNSET) -> Visum:
     """Edit a submitted or returned visum (its owner, while its week is open); a returned one goes back to SUBMITTED.
 
     Only the fields given change. A new date must be in a writable week too; the gate applies
     to the resulting date and IKI.
 
     :raise NotAllowed: not the owner, the gate; :raise VisumLocked: week closed;
-    :raise WrongState: approved (final); :raise PlanningRuleError: bad fields
+    :raise WrongState: approved (final), deleted meanwhile; :raise PlanningRuleError: bad fields
     """
     _require_owner(actor, visum.employee_id)
-    now = now or clock.now()
-    db.session.refresh(visum)  # the state as it is now, not as loaded (an approval may have landed)
+    now = clock.now()
+    reload_visum(visum)  # the state as it is now, not as loaded (an approval may have landed)
     employee = visum.employee
-    ensure_writable(employee, visum.day, now)
+    ensure_writable(employee, visum.day)
     new_status = visum_transition(visum.status, VisumAction.EDIT)
     new_day = visum.day if day is _UNSET else _day(day)
     if new_day != visum.day:
-        ensure_writable(employee, new_day, now)
+        ensure_writable(employee, new_day)
     new_iki = visum.iki_id if iki_id is _UNSET else _iki_id(iki_id)
     skp = visum.skp
     if new_day != visum.day or new_iki != visum.iki_id:
@@ -261,17 +339,17 @@ def update_visum(actor: Employee | None, visum: Visum, *, day=_UNSET, activity=_
     return visum
 
 
-def delete_visum(actor: Employee | None, visum: Visum, now: datetime | None = None) -> list[str]:
+def delete_visum(actor: Employee | None, visum: Visum) -> list[str]:
     """Delete a submitted or returned visum (its owner, while its week is open) with its evidence rows.
 
     Returns the evidence ``stored_name`` of files the caller removes from storage after commit.
 
-    :raise NotAllowed: not the owner; :raise VisumLocked: week closed; :raise WrongState: approved
+    :raise NotAllowed: not the owner; :raise VisumLocked: week closed;
+    :raise WrongState: approved, deleted meanwhile
     """
     _require_owner(actor, visum.employee_id)
-    now = now or clock.now()
-    db.session.refresh(visum)
-    ensure_writable(visum.employee, visum.day, now)
+    reload_visum(visum)
+    ensure_writable(visum.employee, visum.day)
     ensure_visum_deletable(visum.status)
     files = [e.stored_name for e in visum.evidence if e.kind == "FILE" and e.stored_name]
     _visum_record(actor, "delete", visum, snapshot(visum, VISUM_FIELDS), None)
@@ -304,7 +382,7 @@ def _decide(actor: Employee, visum: Visum, action: VisumAction, reason: str | No
         values.update(approved_at=stamp, approved_by_id=actor.id)
     version = db.session.scalar(_decide_stmt(approve), {"visum_id": visum.id, **values})
     if version is None:
-        db.session.refresh(visum)
+        reload_visum(visum)  # deleted meanwhile: 409 CHANGED_ELSEWHERE
         if visum.status == target.value:
             return visum  # someone (another tab, another assessor) already did it: success, nothing to record
         visum_transition(visum.status, action, reason)  # raises WrongState with the current status

@@ -199,9 +199,12 @@ def leave_days(employee: Employee, monday: date, sunday: date) -> set[date]:
     return days
 
 
-def week_of(employee: Employee, any_day: date, now: datetime | None = None) -> VisumWeek:
-    """Gather the employee's week containing ``any_day``: visum per day, missing days, close, IKI and gate."""
-    now = now or clock.now()
+def week_of(employee: Employee, any_day: date) -> VisumWeek:
+    """Gather the employee's week containing ``any_day`` now: visum per day, missing days, close, IKI and gate.
+
+    Always at ``clock.now()``, as the writes are: ``writable`` is ``services.is_writable``.
+    """
+    now = clock.now()
     tz = employee_timezone(employee)
     today = week_rules.local_date(now, tz)
     monday, sunday = week_rules.week_start(any_day), week_rules.week_end(any_day)
@@ -215,7 +218,7 @@ def week_of(employee: Employee, any_day: date, now: datetime | None = None) -> V
     completeness = weekly_completeness(monday, by_day.keys(), free_days, leave, until=until) if monday <= today \
         else None
     missing = completeness.missing if completeness else []
-    writable = is_writable(employee, monday, now)
+    writable = is_writable(employee, monday)
     closes_at = week_rules.visum_week_closes_at(monday, tz)
     years = sorted({monday.year, sunday.year})
     gates = [gate_state(employee, year, today) for year in years]
@@ -232,7 +235,7 @@ def week_of(employee: Employee, any_day: date, now: datetime | None = None) -> V
     return VisumWeek(
         employee=employee, monday=monday, sunday=sunday, today=today, timezone=tz,
         timezone_label=week_rules.timezone_label(tz, closes_at), days=days, missing=missing, writable=writable,
-        closed=week_rules.is_week_closed(monday, now, tz), closes_at=closes_at,
+        closed=not writable or week_rules.is_week_closed(monday, now, tz), closes_at=closes_at,
         closes_at_label=week_rules.closes_at_label(monday, tz),
         closing_in_label=week_rules.closing_in_label(week_rules.closing_in(monday, now, tz)),
         channel=channel_words(employee), gates=gates, previous_week=monday - timedelta(days=7),

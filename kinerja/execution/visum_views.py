@@ -245,7 +245,7 @@ def visum_add(day):
     if not form.validate_on_submit():
         return _render_day(me, the_day, status=422, state=state)
     call = _field_errors(lambda: services.file_visum(me, me, day=the_day, client_token=form.client_token.data,
-                                                     now=_now(), **form.service_kwargs()))
+                                                     **form.service_kwargs()))
     try:
         if perform(call, form) is not None:
             return _render_day(me, the_day, status=422, state=state)
@@ -262,8 +262,7 @@ def visum_copy_day(day):
     form = CopyForm()
     if not form.validate_on_submit():
         abort(400)
-    call = _field_errors(lambda: visum_copy.copy_previous_day(me, me, the_day, client_token=form.client_token.data,
-                                                              now=_now()))
+    call = _field_errors(lambda: visum_copy.copy_previous_day(me, me, the_day, client_token=form.client_token.data))
     try:
         error = perform(call, form)
     except IntegrityError:
@@ -281,7 +280,7 @@ def visum_edit(visum_id):
     visum = _own_visum_or_403(visum_id)
     me, old_day = _me(), visum.day
     try:
-        services.ensure_writable(me, visum.day, _now())
+        services.ensure_writable(me, visum.day)
         visum_transition(visum.status, VisumAction.EDIT)
     except PlanningRuleError as error:
         refuse(error)
@@ -297,7 +296,7 @@ def visum_edit(visum_id):
     if not form.validate_on_submit():
         return _render_day(me, old_day, status=422, state=state)
     kwargs = form.service_kwargs()
-    if perform(_field_errors(lambda: services.update_visum(me, visum, now=_now(), **kwargs)), form) is not None:
+    if perform(_field_errors(lambda: services.update_visum(me, visum, **kwargs)), form) is not None:
         return _render_day(me, old_day, status=422, state=state)
     return _render_day(me, old_day, also=(kwargs["day"],))
 
@@ -309,7 +308,7 @@ def visum_delete(visum_id):
     visum = _own_visum_or_403(visum_id)
     me, day = _me(), visum.day
     files: list[str] = []
-    perform(lambda: files.extend(services.delete_visum(me, visum, now=_now())))
+    perform(lambda: files.extend(services.delete_visum(me, visum)))
     evidence.remove_stored(files)
     return _render_day(me, day)
 
@@ -328,9 +327,9 @@ def evidence_add(visum_id):
         return _render_day(me, day, status=422, state=state)
     upload = form.upload()
     if form.url.data:
-        call = lambda: evidence.add_link_evidence(me, visum, form.url.data, now=_now())  # noqa: E731
+        call = lambda: evidence.add_link_evidence(me, visum, form.url.data)  # noqa: E731
     elif upload is not None:
-        call = lambda: evidence.add_file_evidence(me, visum, upload, now=_now())  # noqa: E731
+        call = lambda: evidence.add_file_evidence(me, visum, upload)  # noqa: E731
     else:
         form.file.errors = ["Pilih berkas, ambil foto, atau isi tautan."]
         return _render_day(me, day, status=422, state=state)
@@ -346,7 +345,7 @@ def evidence_remove(evidence_id):
     item = _own_evidence_or_403(evidence_id)
     me, day = _me(), item.visum.day
     removed: list[str | None] = []
-    perform(lambda: removed.append(evidence.remove_evidence(me, item, now=_now())))
+    perform(lambda: removed.append(evidence.remove_evidence(me, item)))
     evidence.remove_stored([name for name in removed if name])
     return _render_day(me, day)
 

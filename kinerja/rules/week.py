@@ -3,8 +3,9 @@
 INTERFACES.md "Week lock": a visum dated D can be written (created, edited, deleted) until
 Sunday 23:59 of D's week in the time zone of the employee's unit; from 23:59:00 on it is
 closed, whatever path asks and whether or not the ``lock-week`` job has run. So the rule is
-a pure function of (D, now, zone): nothing here reads the clock — callers pass
-``kinerja.clock.now()`` (or ``parse_now`` of the CLI's ``--now``).
+a pure function of (D, now, zone) — plus, once ``lock-week`` has recorded the week, that record,
+which keeps it closed even if the unit's zone changes later: nothing here reads the clock —
+the services pass ``kinerja.clock.now()``, never a caller's value (``docs/week-lock.md``).
 
 Times: every "now" is an *aware* datetime (any offset; compared as instants). A naive
 datetime is a programming error (``TypeError``): it would silently mean the server's zone.
@@ -109,25 +110,34 @@ def is_week_closed(day: date, now_utc: datetime, tz: str) -> bool:
     return _aware(now_utc, "now_utc") >= _utc(visum_week_closes_at(day, tz))
 
 
-def is_visum_writable(day: date, now_utc: datetime, tz: str, *, reopened_until: datetime | None = None) -> bool:
+def is_visum_writable(day: date, now_utc: datetime, tz: str, *, reopened_until: datetime | None = None,
+                      recorded_closed: bool = False) -> bool:
     """Tell whether a visum dated ``day`` may be created, edited or deleted at ``now_utc``.
 
-    True while ``now_utc`` is before the week's close, or before ``reopened_until`` when HR has
-    reopened this employee's week (the service decides that deadline and audits it).
+    The week is closed from its close in zone ``tz`` on, and also whenever ``recorded_closed``
+    (``lock-week`` recorded it: it stays closed whatever the unit's zone says since). A closed
+    week is writable only before ``reopened_until``, when HR has reopened this employee's week
+    (the service decides that deadline and audits it).
     """
-    if not is_week_closed(day, now_utc, tz):
+    if not recorded_closed and not is_week_closed(day, now_utc, tz):
         return True
     return reopened_until is not None and _aware(now_utc, "now_utc") < _aware(reopened_until, "reopened_until")
 
 
-def ensure_visum_writable(day: date, now_utc: datetime, tz: str, *, reopened_until: datetime | None = None) -> None:
+def ensure_visum_writable(day: date, now_utc: datetime, tz: str, *, reopened_until: datetime | None = None,
+                          recorded_closed: bool = False) -> None:
     """Refuse a write to a visum whose week is closed; every path (page, API, CLI) calls this.
 
     :raise VisumLocked: ``WEEK_CLOSED`` (answer 423).
     """
-    if not is_visum_writable(day, now_utc, tz, reopened_until=reopened_until):
-        raise VisumLocked(f"Visum minggu ini sudah ditutup pada {closes_at_label(day, tz)}; "
-                          "visum tidak dapat ditambah, diubah atau dihapus.", "date", code="WEEK_CLOSED")
+    if is_visum_writable(day, now_utc, tz, reopened_until=reopened_until, recorded_closed=recorded_closed):
+        return
+    if is_week_closed(day, now_utc, tz):
+        when = f"pada {closes_at_label(day, tz)}"
+    else:  # recorded by lock-week, and the unit's zone has changed since: the record stands
+        when = "dan sudah dikunci"
+    raise VisumLocked(f"Visum minggu ini sudah ditutup {when}; visum tidak dapat ditambah, diubah atau dihapus.",
+                      "date", code="WEEK_CLOSED")
 
 
 def closing_in(day: date, now_utc: datetime, tz: str) -> timedelta:

@@ -2,6 +2,8 @@
 
 from datetime import UTC, date, datetime
 
+import time_machine
+
 from kinerja.execution import services
 from kinerja.extensions import db
 
@@ -18,9 +20,15 @@ def iki_of(skp):
     return skp.rhk[0].iki[0]
 
 
+def at(moment: datetime):
+    """Move the clock to ``moment`` for a ``with`` block (the services read ``clock.now()``, never a parameter)."""
+    return time_machine.travel(moment, tick=False)
+
+
 def file(employee, day=THURSDAY, *, now=NOW, **kwargs):
-    """File a visum as the employee himself and commit."""
+    """File a visum as the employee himself at ``now`` (the clock moved there meanwhile) and commit."""
     kwargs.setdefault("activity", "Menyusun laporan")
-    visum = services.file_visum(employee, employee, day=day, now=now, **kwargs)
-    db.session.commit()
+    with at(now):
+        visum = services.file_visum(employee, employee, day=day, **kwargs)
+        db.session.commit()
     return visum

@@ -19,7 +19,7 @@ from kinerja.execution.models import Evidence
 from kinerja.extensions import db
 from kinerja.rules.planning import NotAllowed, PlanningRuleError, WrongState
 from kinerja.rules.week import VisumLocked
-from tests.execution.fixtures import NOW, file
+from tests.execution.fixtures import NOW, at, file
 
 WEDNESDAY = date(2026, 1, 14)
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -220,7 +220,7 @@ def test_remove_stored_skips_bad_and_missing_names(app):
 
 def test_add_file_evidence_stores_row_file_and_audit(people):
     visum = file(people["pelaksana"], WEDNESDAY)
-    item = evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "notula.pdf"), now=NOW)
+    item = evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "notula.pdf"))
     db.session.commit()
     assert item.kind == "FILE" and item.original_name == "notula.pdf" and item.content_type == "application/pdf"
     assert item.stored_name in files_now()
@@ -232,7 +232,7 @@ def test_refused_file_stores_nothing(people):
     visum = file(people["pelaksana"], WEDNESDAY)
     before = files_now()
     with pytest.raises(PlanningRuleError):
-        evidence.add_file_evidence(people["pelaksana"], visum, upload(b"MZ\x90\x00evil", "foto.jpg"), now=NOW)
+        evidence.add_file_evidence(people["pelaksana"], visum, upload(b"MZ\x90\x00evil", "foto.jpg"))
     db.session.rollback()
     assert files_now() == before and evidence_rows() == 0
 
@@ -240,11 +240,11 @@ def test_refused_file_stores_nothing(people):
 def test_a_file_stays_only_when_its_transaction_commits(people):
     visum = file(people["pelaksana"], WEDNESDAY)
     before = files_now()
-    evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "batal.pdf"), now=NOW)
+    evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "batal.pdf"))
     assert len(files_now() - before) == 1  # written for the open transaction...
     db.session.rollback()
     assert files_now() == before and evidence_rows() == 0  # ...and gone with it
-    kept = evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "tetap.pdf"), now=NOW)
+    kept = evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "tetap.pdf"))
     db.session.commit()
     db.session.rollback()  # a later transaction that rolls back leaves a committed file alone
     assert kept.stored_name in files_now()
@@ -253,7 +253,7 @@ def test_a_file_stays_only_when_its_transaction_commits(people):
 def test_a_file_whose_commit_fails_is_removed(people):
     visum = file(people["pelaksana"], WEDNESDAY)
     before = files_now()
-    evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "x.pdf"), now=NOW)
+    evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "x.pdf"))
     visum.output_quantity = -1  # breaks a CHECK constraint when the commit flushes
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -265,9 +265,9 @@ def test_only_the_owner_adds_evidence(people):
     visum = file(people["pelaksana"], WEDNESDAY)
     before = files_now()
     with pytest.raises(NotAllowed):
-        evidence.add_file_evidence(people["direktur"], visum, upload(PDF, "x.pdf"), now=NOW)
+        evidence.add_file_evidence(people["direktur"], visum, upload(PDF, "x.pdf"))
     with pytest.raises(NotAllowed):
-        evidence.add_link_evidence(people["staf2"], visum, "https://a.id", now=NOW)
+        evidence.add_link_evidence(people["staf2"], visum, "https://a.id")
     assert files_now() == before
 
 
@@ -275,13 +275,13 @@ def test_locked_week_refuses_with_423_and_stores_nothing(people):
     visum = file(people["pelaksana"], WEDNESDAY)
     after_close = datetime(2026, 1, 18, 17, 0, tzinfo=UTC)
     before = files_now()
-    with pytest.raises(VisumLocked) as caught:
-        evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "x.pdf"), now=after_close)
+    with at(after_close), pytest.raises(VisumLocked) as caught:
+        evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "x.pdf"))
     assert caught.value.http_status == 423
-    item = evidence.add_link_evidence(people["pelaksana"], visum, "https://a.id/bukti", now=NOW)
+    item = evidence.add_link_evidence(people["pelaksana"], visum, "https://a.id/bukti")
     db.session.commit()
-    with pytest.raises(VisumLocked):
-        evidence.remove_evidence(people["pelaksana"], item, now=after_close)
+    with at(after_close), pytest.raises(VisumLocked):
+        evidence.remove_evidence(people["pelaksana"], item)
     db.session.rollback()
     assert files_now() == before and evidence_rows() == 1
 
@@ -291,14 +291,14 @@ def test_approved_visum_takes_no_more_evidence(people):
     services.approve_visum(people["direktur"], visum, now=NOW)
     db.session.commit()
     with pytest.raises(WrongState):
-        evidence.add_link_evidence(people["pelaksana"], visum, "https://a.id", now=NOW)
+        evidence.add_link_evidence(people["pelaksana"], visum, "https://a.id")
 
 
 def test_evidence_on_a_returned_visum_sends_it_back_for_approval(people):
     visum = file(people["pelaksana"], WEDNESDAY)
     services.return_visum(people["direktur"], visum, "Lampirkan foto", now=NOW)
     db.session.commit()
-    evidence.add_link_evidence(people["pelaksana"], visum, "https://a.id/foto", now=NOW)
+    evidence.add_link_evidence(people["pelaksana"], visum, "https://a.id/foto")
     db.session.commit()
     assert visum.status == "SUBMITTED" and visum.return_reason is None
 
@@ -310,7 +310,7 @@ def test_evidence_on_a_returned_visum_sends_it_back_for_approval(people):
 def test_bad_links_are_refused(people, url, code):
     visum = file(people["pelaksana"], WEDNESDAY)
     with pytest.raises(PlanningRuleError) as caught:
-        evidence.add_link_evidence(people["pelaksana"], visum, url, now=NOW)
+        evidence.add_link_evidence(people["pelaksana"], visum, url)
     assert (caught.value.code, caught.value.field) == (code, "url")
     db.session.rollback()
     assert evidence_rows() == 0
@@ -318,9 +318,9 @@ def test_bad_links_are_refused(people, url, code):
 
 def test_remove_evidence_returns_the_file_to_remove_after_commit(people):
     visum = file(people["pelaksana"], WEDNESDAY)
-    item = evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "x.pdf"), now=NOW)
+    item = evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "x.pdf"))
     db.session.commit()
-    name = evidence.remove_evidence(people["pelaksana"], item, now=NOW)
+    name = evidence.remove_evidence(people["pelaksana"], item)
     db.session.commit()
     assert name == item.stored_name and name in files_now() and evidence_rows() == 0
     evidence.remove_stored([name])
@@ -331,8 +331,8 @@ def test_remove_evidence_returns_the_file_to_remove_after_commit(people):
 def test_at_most_ten_evidence_per_visum(people):
     visum = file(people["pelaksana"], WEDNESDAY)
     for number in range(evidence.MAX_EVIDENCE_PER_VISUM):
-        evidence.add_link_evidence(people["pelaksana"], visum, f"https://a.id/{number}", now=NOW)
+        evidence.add_link_evidence(people["pelaksana"], visum, f"https://a.id/{number}")
     db.session.commit()
     with pytest.raises(PlanningRuleError) as caught:
-        evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "x.pdf"), now=NOW)
+        evidence.add_file_evidence(people["pelaksana"], visum, upload(PDF, "x.pdf"))
     assert caught.value.code == "TOO_MANY_EVIDENCE"

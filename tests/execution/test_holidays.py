@@ -14,7 +14,7 @@ from kinerja.execution.models import Holiday, WeekLock
 from kinerja.execution.visum_queries import week_of
 from kinerja.extensions import db
 from kinerja.rules.planning import PlanningRuleError
-from tests.execution.fixtures import NOW, file
+from tests.execution.fixtures import NOW, at, file
 from tests.factories import login_as
 from tests.planning.test_skp_views import account as user
 
@@ -101,16 +101,17 @@ def test_removing_a_holiday_is_audited(people):
 def test_the_week_page_no_longer_asks_for_a_holiday(people):
     analis = people["pelaksana"]
     file(analis, MONDAY)
-    assert week_of(analis, MONDAY, NOW).missing == [date(2026, 1, 13), WEDNESDAY, date(2026, 1, 15)]
+    assert week_of(analis, MONDAY).missing == [date(2026, 1, 13), WEDNESDAY, date(2026, 1, 15)]
     add(people)
-    assert week_of(analis, MONDAY, NOW).missing == [date(2026, 1, 13), date(2026, 1, 15)]
+    assert week_of(analis, MONDAY).missing == [date(2026, 1, 13), date(2026, 1, 15)]
 
 
 def test_lock_week_expects_one_day_less_in_a_week_with_a_holiday(people):
     add(people)
     for day in (MONDAY, date(2026, 1, 13), date(2026, 1, 15), FRIDAY):
         file(people["pelaksana"], day, now=NOW if day <= date(2026, 1, 15) else datetime(2026, 1, 16, 3, tzinfo=UTC))
-    lock_week(WIB_CLOSE)
+    with at(WIB_CLOSE):
+        lock_week(WIB_CLOSE)
     db.session.commit()
     row = db.session.scalar(select(WeekLock).where(WeekLock.employee_id == people["pelaksana"].id))
     assert (row.filed, row.expected, row.percent) == (4, 4, 100.0)

@@ -2,6 +2,8 @@
 
 from datetime import UTC, date, datetime
 
+import time_machine
+
 from kinerja.execution import inbox_queries as queries
 from kinerja.execution import services
 from kinerja.execution.feedback import post_feedback
@@ -141,8 +143,9 @@ def test_overdue_after_three_working_days(app, people):
 def test_an_edit_restarts_the_wait(people):
     edited = file(people["analis"], MONDAY, now=at(MONDAY))
     untouched = file(people["pelaksana"], MONDAY, now=at(MONDAY))
-    services.update_visum(people["analis"], edited, activity="Menyusun laporan (revisi)", now=at(THURSDAY, 9))
-    db.session.commit()
+    with time_machine.travel(at(THURSDAY, 9), tick=False):
+        services.update_visum(people["analis"], edited, activity="Menyusun laporan (revisi)")
+        db.session.commit()
     items = {item.id: item for item in queries.inbox_page(people["direktur"], now=at(date(2026, 1, 16))).items}
     assert items[untouched.id].overdue
     assert not items[edited.id].overdue and items[edited.id].waiting_days == 1

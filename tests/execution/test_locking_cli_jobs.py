@@ -19,6 +19,7 @@ from tests.execution.fixtures import NOW, file
 from tests.jobs.helpers import cron_jobs, unused_port
 
 MONDAY = date(2026, 1, 12)
+MONDAY_AFTER = datetime(2026, 1, 19, 1, 0, tzinfo=UTC)  # the clock after the --now values used below
 
 
 def count(model):
@@ -32,8 +33,9 @@ def audit_count():
 
 # --- CLI: lock-week ------------------------------------------------------------------------------
 
-def test_lock_week_cli_without_offset_is_utc(runner, people):
+def test_lock_week_cli_without_offset_is_utc(runner, people, frozen):
     file(people["pelaksana"], MONDAY)
+    frozen.move_to(MONDAY_AFTER)  # lock-week never records the future
     before = runner.invoke(args=["lock-week", "--now", "2026-01-18T16:58:59"])
     assert before.exit_code == 0, before.output
     assert count(WeekLock) == 0 and "tidak ada minggu baru" in before.output
@@ -44,8 +46,9 @@ def test_lock_week_cli_without_offset_is_utc(runner, people):
     assert db.session.scalar(select(Visum.locked).where(Visum.employee_id == people["pelaksana"].id)) is True
 
 
-def test_lock_week_cli_accepts_an_offset(runner, people):
+def test_lock_week_cli_accepts_an_offset(runner, people, frozen):
     file(people["pelaksana"], MONDAY)
+    frozen.move_to(MONDAY_AFTER)
     result = runner.invoke(args=["lock-week", "--now", "2026-01-18T23:59:00+07:00"])
     assert result.exit_code == 0 and "1 visum dikunci" in result.output
 
@@ -61,7 +64,8 @@ def test_lock_week_cli_bad_now_exits_non_zero_with_one_line_and_writes_nothing(r
     assert db.session.scalar(select(Visum.locked)) is False
 
 
-def test_lock_week_cli_twice_reports_nothing_new(runner, people):
+def test_lock_week_cli_twice_reports_nothing_new(runner, people, frozen):
+    frozen.move_to(MONDAY_AFTER)
     runner.invoke(args=["lock-week", "--now", "2026-01-19T00:00:00Z"])
     result = runner.invoke(args=["lock-week", "--now", "2026-01-19T00:00:00Z"])
     assert result.exit_code == 0 and "tidak ada minggu baru" in result.output
@@ -93,8 +97,9 @@ def test_sync_skp_cli_needs_a_year(runner, app):
 
 # --- tasks ---------------------------------------------------------------------------------------
 
-def test_lock_week_task_runs_in_process_and_commits(people):
+def test_lock_week_task_runs_in_process_and_commits(people, frozen):
     file(people["pelaksana"], MONDAY)
+    frozen.move_to(MONDAY_AFTER)
     ref = enqueue(tasks.lock_week, "2026-01-19T00:00:00", job_id=tasks.LOCK_WEEK_JOB_ID)
     assert ref.queued is False and ref.result["visum_locked"] == 1
     db.session.rollback()  # only committed work survives
@@ -146,7 +151,7 @@ def test_cron_registers_lock_week_after_each_zones_close_and_the_yearly_sync():
 # --- Redis down ----------------------------------------------------------------------------------
 
 def test_redis_down_visum_work_goes_on_and_the_lock_catches_up_when_redis_is_back(
-        app, people, approved, redis_url, redis_client, monkeypatch):
+        app, people, approved, redis_url, redis_client, monkeypatch, frozen):
     analis, direktur = people["analis"], people["direktur"]
     monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{unused_port()}/0")
 
@@ -159,6 +164,7 @@ def test_redis_down_visum_work_goes_on_and_the_lock_catches_up_when_redis_is_bac
     assert ref.queued is False  # ran in-process (nothing had closed yet)
 
     # Redis is back two weeks later: the queued lock job catches up both missed weeks
+    frozen.move_to(datetime(2026, 1, 26, 0, 0, tzinfo=UTC))
     monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
     ref = enqueue(tasks.lock_week, "2026-01-26T00:00:00Z", job_id=tasks.LOCK_WEEK_JOB_ID)
     assert ref.queued is True and count(WeekLock) == 0

@@ -101,7 +101,7 @@ def test_weeks_page_shows_recent_weeks_full_page_and_partial(hr_client, people, 
 def test_reopen_then_the_employee_can_write_again(hr_client, people, frozen):
     pelaksana = people["pelaksana"]
     frozen.move_to(AFTER_CLOSE)
-    assert not services.is_writable(pelaksana, date(2026, 1, 16), AFTER_CLOSE)
+    assert not services.is_writable(pelaksana, date(2026, 1, 16))
     response = hr_client.post(f"/execution/hr/weeks/{pelaksana.nip}/reopen",
                               data={"week_start": "2026-01-12", "until": "2026-01-21T17:00",
                                     "reason": "Sakit, tidak dapat mengisi"})

@@ -13,7 +13,7 @@ from kinerja.execution.models import Visum, WeekLock
 from kinerja.extensions import db
 from kinerja.planning.models import Leave
 from kinerja.rules.visum import weekly_completeness
-from tests.execution.fixtures import NOW, file
+from tests.execution.fixtures import NOW, at, file
 
 MONDAY = date(2026, 1, 12)
 WEEK = [MONDAY + timedelta(days=n) for n in range(7)]
@@ -21,6 +21,12 @@ WIT_CLOSE = datetime(2026, 1, 18, 14, 59, tzinfo=UTC)  # Sunday 23:59 WIT
 WITA_CLOSE = datetime(2026, 1, 18, 15, 59, tzinfo=UTC)
 WIB_CLOSE = datetime(2026, 1, 18, 16, 59, tzinfo=UTC)
 WIT, WITA = "Asia/Jayapura", "Asia/Makassar"
+
+
+def lock_at(moment):
+    """Run lock-week with the clock at ``moment`` (it refuses a ``now`` in the future)."""
+    with at(moment):
+        return lock_week(moment)
 
 
 def week_lock(employee, monday=MONDAY):
@@ -54,7 +60,7 @@ def filed(people, zoned):
 
 
 def test_a_wit_week_is_locked_at_1459_utc_sunday_and_a_wib_one_is_not_yet(filed):
-    result = lock_week(WIT_CLOSE)
+    result = lock_at(WIT_CLOSE)
     db.session.commit()
 
     assert result.weeks == [(WIT, MONDAY)]
@@ -69,15 +75,15 @@ def test_a_wit_week_is_locked_at_1459_utc_sunday_and_a_wib_one_is_not_yet(filed)
 
 
 def test_one_second_before_the_wit_close_nothing_is_locked(filed):
-    result = lock_week(WIT_CLOSE - timedelta(seconds=1))
+    result = lock_at(WIT_CLOSE - timedelta(seconds=1))
     assert not result.changed and result.weeks == []
     assert lock_count() == 0
 
 
 def test_each_zone_closes_at_its_own_instant(filed, people):
-    lock_week(WITA_CLOSE)
+    lock_at(WITA_CLOSE)
     assert week_lock(filed["wita"]) is not None and week_lock(filed["wib"]) is None
-    result = lock_week(WIB_CLOSE)
+    result = lock_at(WIB_CLOSE)
     db.session.commit()
     assert result.weeks == [("Asia/Jakarta", MONDAY)]
     assert set(locked_flags(filed["wib"]).values()) == {True}
@@ -87,10 +93,10 @@ def test_each_zone_closes_at_its_own_instant(filed, people):
 
 
 def test_running_twice_changes_nothing(filed):
-    first = lock_week(WIB_CLOSE + timedelta(hours=1))
+    first = lock_at(WIB_CLOSE + timedelta(hours=1))
     db.session.commit()
     rows = lock_count()
-    again = lock_week(WIB_CLOSE + timedelta(hours=2))
+    again = lock_at(WIB_CLOSE + timedelta(hours=2))
     db.session.commit()
     assert first.changed and not again.changed
     assert (again.week_locks, again.visum_locked, again.recomputed, again.weeks) == (0, 0, 0, [])
@@ -101,16 +107,16 @@ def test_running_twice_changes_nothing(filed):
 
 def test_only_one_summary_audit_row_per_run_not_one_per_visum(filed):
     before = db.session.scalar(select(func.count(AuditEntry.id)))
-    lock_week(WIB_CLOSE)
+    lock_at(WIB_CLOSE)
     db.session.commit()
     assert db.session.scalar(select(func.count(AuditEntry.id))) == before + 1
 
 
 def test_it_catches_up_weeks_missed_while_the_server_was_down(filed, people):
-    lock_week(WIB_CLOSE)
+    lock_at(WIB_CLOSE)
     db.session.commit()
     # down for three weeks: the weeks of 19 and 26 January and 2 February have closed since
-    result = lock_week(datetime(2026, 2, 9, 1, 0, tzinfo=UTC))
+    result = lock_at(datetime(2026, 2, 9, 1, 0, tzinfo=UTC))
     db.session.commit()
     wib = [monday for tz, monday in result.weeks if tz == "Asia/Jakarta"]
     assert wib == [date(2026, 1, 19), date(2026, 1, 26), date(2026, 2, 2)]
@@ -124,7 +130,7 @@ def test_it_catches_up_weeks_missed_while_the_server_was_down(filed, people):
 
 def test_a_first_run_catches_up_from_the_oldest_unlocked_visum(people):
     file_days(people["pelaksana"], WEEK[:1])
-    result = lock_week(datetime(2026, 2, 2, 1, 0, tzinfo=UTC))
+    result = lock_at(datetime(2026, 2, 2, 1, 0, tzinfo=UTC))
     assert [m for tz, m in result.weeks if tz == "Asia/Jakarta"] == [MONDAY, date(2026, 1, 19), date(2026, 1, 26)]
 
 
@@ -140,7 +146,7 @@ def test_completeness_counts_working_days_of_his_positions_minus_cuti_and_holida
     db.session.commit()
     monkeypatch.setitem(app.config, "HOLIDAYS", ["2026-01-16"])  # Friday a holiday
 
-    lock_week(WIB_CLOSE)
+    lock_at(WIB_CLOSE)
     db.session.commit()
 
     row = week_lock(newcomer)
@@ -159,7 +165,7 @@ def test_a_week_with_nothing_expected_is_complete_and_someone_not_yet_employed_g
     pelaksana = people["pelaksana"]
     db.session.add(Leave(employee_id=pelaksana.id, kind="CUTI_SAKIT", start=WEEK[0], end=WEEK[6]))
     db.session.commit()
-    lock_week(WIB_CLOSE)
+    lock_at(WIB_CLOSE)
     row = week_lock(pelaksana)
     assert (row.filed, row.expected, row.percent) == (0, 0, 100.0)
     assert week_lock(later) is None
@@ -169,32 +175,35 @@ def test_a_week_with_nothing_expected_is_complete_and_someone_not_yet_employed_g
 
 def test_a_reopened_week_is_rerecorded_once_the_reopening_ends(filed, people):
     employee = filed["wib"]
-    lock_week(WIB_CLOSE)
+    lock_at(WIB_CLOSE)
     db.session.commit()
     assert week_lock(employee).filed == 4
     after_close = WIB_CLOSE + timedelta(hours=10)
     until = after_close + timedelta(days=2)
     services.reopen_week(people["hr"], employee, MONDAY, until, "Sakit, lupa mengisi", now=after_close)
     db.session.commit()
-    assert services.is_writable(employee, WEEK[4], after_close)
+    with at(after_close):
+        assert services.is_writable(employee, WEEK[4])
     file(employee, WEEK[4], now=after_close + timedelta(hours=1))
 
-    during = lock_week(after_close + timedelta(days=1))  # still reopened: the new visum stays open
+    during = lock_at(after_close + timedelta(days=1))  # still reopened: the new visum stays open
     db.session.commit()
     assert not during.changed and locked_flags(employee)[WEEK[4]] is False
 
-    ended = lock_week(until + timedelta(minutes=5))
+    ended = lock_at(until + timedelta(minutes=5))
     db.session.commit()
     assert (ended.recomputed, ended.visum_locked) == (1, 1)
     row = week_lock(employee)
     assert (row.filed, row.expected, row.percent) == (5, 5, 100.0)
     assert locked_flags(employee)[WEEK[4]] is True
-    assert not lock_week(until + timedelta(hours=1)).changed
+    assert not lock_at(until + timedelta(hours=1)).changed
     assert db.session.scalar(select(func.count()).select_from(WeekLock)
                              .where(WeekLock.employee_id == employee.id)) == 1
 
 
-def test_locked_is_only_a_record_the_week_rule_decides_writability(filed):
-    # the job has not run, yet the closed week refuses writes; and the job never reopens anything
-    assert not services.is_writable(filed["wib"], WEEK[0], WIB_CLOSE)
-    assert services.is_writable(filed["wib"], WEEK[0], WIB_CLOSE - timedelta(seconds=1))
+def test_the_calendar_closes_a_week_before_the_job_records_it(filed):
+    # the job has not run, yet the closed week refuses writes (the record holds too: test_lock_integrity.py)
+    with at(WIB_CLOSE):
+        assert not services.is_writable(filed["wib"], WEEK[0])
+    with at(WIB_CLOSE - timedelta(seconds=1)):
+        assert services.is_writable(filed["wib"], WEEK[0])

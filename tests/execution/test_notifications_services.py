@@ -81,7 +81,7 @@ def test_returned_visum_notifies_its_owner_once_per_return(people):
     [note] = notes(pelaksana)
     assert note.kind == "VISUM_RETURNED" and "Kamis, 15 Januari 2026" in note.message
     assert "Lampirkan daftar hadir." in note.message and note.link == "/execution/visum?week=2026-01-12"
-    services.update_visum(pelaksana, visum, activity="Menyusun laporan dan daftar hadir", now=NOW)
+    services.update_visum(pelaksana, visum, activity="Menyusun laporan dan daftar hadir")
     services.return_visum(direktur, visum, "Tanda tangan belum ada.", now=NOW)
     db.session.commit()
     assert [n.kind for n in notes(pelaksana)] == ["VISUM_RETURNED", "VISUM_RETURNED"]
@@ -216,7 +216,7 @@ def test_holidays_do_not_count_as_waiting(people, app, monkeypatch):
 
 def test_an_edit_resubmits_and_restarts_the_wait(people):
     visum = file(people["pelaksana"], date(2026, 1, 12), now=MONDAY_MORNING)
-    services.update_visum(people["pelaksana"], visum, activity="Diperbaiki", now=NOW)
+    services.update_visum(people["pelaksana"], visum, activity="Diperbaiki")
     db.session.commit()
     assert notifications.remind_overdue_approvals(utc(2026, 1, 16, 0, 0)) == 0
 

@@ -17,7 +17,7 @@ from kinerja.planning import skp as skp_services
 from kinerja.planning.models import Iki
 from kinerja.rules.planning import NotAllowed, PlanningRuleError, WrongState
 from kinerja.rules.week import VisumLocked
-from tests.execution.fixtures import AFTER_SYNC, FEB_DAY, FRIDAY, NOW, THURSDAY, file, iki_of
+from tests.execution.fixtures import AFTER_SYNC, FEB_DAY, FRIDAY, NOW, THURSDAY, at, file, iki_of
 from tests.planning.skp_fixtures import full_skp, leader_skp
 
 
@@ -50,13 +50,13 @@ def test_penyuluh_files_on_the_e_visum_channel(people):
 
 def test_only_the_employee_files_his_visum(people):
     with pytest.raises(NotAllowed) as caught:
-        services.file_visum(people["direktur"], people["analis"], day=THURSDAY, activity="x", now=NOW)
+        services.file_visum(people["direktur"], people["analis"], day=THURSDAY, activity="x")
     assert caught.value.code == "NOT_OWNER" and caught.value.http_status == 403
     assert visum_count() == 0
 
 
 def test_system_actor_may_file(people):
-    visum = services.file_visum(None, people["analis"], day=THURSDAY, activity="Impor", now=NOW)
+    visum = services.file_visum(None, people["analis"], day=THURSDAY, activity="Impor")
     db.session.commit()
     assert visum.employee_id == people["analis"].id and audit("visum.create")[0].actor_id is None
 
@@ -75,7 +75,7 @@ def test_system_actor_may_file(people):
 def test_bad_fields_are_refused_and_nothing_stored(people, kwargs, field, code):
     kwargs.setdefault("activity", "Rapat")
     with pytest.raises(PlanningRuleError) as caught:
-        services.file_visum(people["analis"], people["analis"], day=THURSDAY, now=NOW, **kwargs)
+        services.file_visum(people["analis"], people["analis"], day=THURSDAY, **kwargs)
     assert (caught.value.field, caught.value.code, caught.value.http_status) == (field, code, 400)
     db.session.rollback()
     assert visum_count() == 0
@@ -83,7 +83,7 @@ def test_bad_fields_are_refused_and_nothing_stored(people, kwargs, field, code):
 
 def test_bad_day_type_refused(people):
     with pytest.raises(PlanningRuleError) as caught:
-        services.file_visum(people["analis"], people["analis"], day="2026-01-15", activity="x", now=NOW)
+        services.file_visum(people["analis"], people["analis"], day="2026-01-15", activity="x")
     assert caught.value.code == "INVALID_DATE"
 
 
@@ -113,15 +113,17 @@ def test_week_closes_sunday_2359_local(people, zoned, tz, closes_utc):
     employee = zoned.get(tz) or people["pelaksana"]
     assert services.employee_timezone(employee) == tz
     visum = file(employee, FRIDAY, now=closes_utc - timedelta(minutes=1))  # 23:58 local: open
-    assert services.is_writable(employee, FRIDAY, closes_utc - timedelta(seconds=1))
-    assert not services.is_writable(employee, FRIDAY, closes_utc)
-    with pytest.raises(VisumLocked) as caught:
-        services.file_visum(employee, employee, day=FRIDAY, activity="terlambat", now=closes_utc)
-    assert caught.value.code == "WEEK_CLOSED" and caught.value.http_status == 423
-    with pytest.raises(VisumLocked):
-        services.update_visum(employee, visum, activity="ubah", now=closes_utc)
-    with pytest.raises(VisumLocked):
-        services.delete_visum(employee, visum, now=closes_utc)
+    with at(closes_utc - timedelta(seconds=1)):
+        assert services.is_writable(employee, FRIDAY)
+    with at(closes_utc):
+        assert not services.is_writable(employee, FRIDAY)
+        with pytest.raises(VisumLocked) as caught:
+            services.file_visum(employee, employee, day=FRIDAY, activity="terlambat")
+        assert caught.value.code == "WEEK_CLOSED" and caught.value.http_status == 423
+        with pytest.raises(VisumLocked):
+            services.update_visum(employee, visum, activity="ubah")
+        with pytest.raises(VisumLocked):
+            services.delete_visum(employee, visum)
     db.session.rollback()
     assert visum_count() == 1 and db.session.get(Visum, visum.id).activity == "Menyusun laporan"
 
@@ -134,21 +136,22 @@ def test_next_week_is_open_after_the_close(people):
 def test_reopened_week_is_writable_until_the_deadline(people):
     hr = people["hr"]
     closed = datetime(2026, 1, 20, 3, 0, tzinfo=UTC)
-    with pytest.raises(VisumLocked):
-        services.file_visum(people["analis"], people["analis"], day=FRIDAY, activity="x", now=closed)
+    with at(closed), pytest.raises(VisumLocked):
+        services.file_visum(people["analis"], people["analis"], day=FRIDAY, activity="x")
     until = datetime(2026, 1, 21, 17, 0, tzinfo=UTC)
     reopening = services.reopen_week(hr, people["analis"], date(2026, 1, 12), until, " Gangguan jaringan ",
                                      now=closed)
     db.session.commit()
     assert reopening.until == datetime(2026, 1, 21, 17, 0) and reopening.reason == "Gangguan jaringan"
     visum = file(people["analis"], FRIDAY, now=closed)
-    services.update_visum(people["analis"], visum, activity="diperbaiki", now=until - timedelta(seconds=1))
-    db.session.commit()
-    with pytest.raises(VisumLocked):
-        services.update_visum(people["analis"], visum, activity="terlambat", now=until)
+    with at(until - timedelta(seconds=1)):
+        services.update_visum(people["analis"], visum, activity="diperbaiki")
+        db.session.commit()
+    with at(until), pytest.raises(VisumLocked):
+        services.update_visum(people["analis"], visum, activity="terlambat")
     # only his week: a colleague's week stays closed
-    with pytest.raises(VisumLocked):
-        services.file_visum(people["pelaksana"], people["pelaksana"], day=FRIDAY, activity="x", now=closed)
+    with at(closed), pytest.raises(VisumLocked):
+        services.file_visum(people["pelaksana"], people["pelaksana"], day=FRIDAY, activity="x")
     rows = audit("visum.reopen_week")
     assert len(rows) == 1 and rows[0].object_type == "week_reopening" and rows[0].reason == "Gangguan jaringan"
     assert rows[0].after["until"] == "2026-01-21T17:00:00" and rows[0].actor_id == hr.id
@@ -182,33 +185,33 @@ def test_only_hr_reopens(people):
 
 def test_future_date_refused_in_the_employees_zone(people, zoned):
     # 16:00 UTC on Thursday: Thursday 23:00 in WIB, already Friday 01:00 in WIT
-    at = datetime(2026, 1, 15, 16, 0, tzinfo=UTC)
-    with pytest.raises(PlanningRuleError) as caught:
-        services.file_visum(people["analis"], people["analis"], day=FRIDAY, activity="x", now=at)
+    moment = datetime(2026, 1, 15, 16, 0, tzinfo=UTC)
+    with at(moment), pytest.raises(PlanningRuleError) as caught:
+        services.file_visum(people["analis"], people["analis"], day=FRIDAY, activity="x")
     assert caught.value.code == "DATE_IN_FUTURE" and caught.value.http_status == 400
     wit = zoned["Asia/Jayapura"]
-    assert file(wit, FRIDAY, now=at).day == FRIDAY
+    assert file(wit, FRIDAY, now=moment).day == FRIDAY
 
 
 def test_before_the_sync_day_no_skp_needed(people):
     assert file(people["analis"]).iki_id is None
 
 
-def test_after_the_sync_day_no_approved_skp_refused(people):
+def test_after_the_sync_day_no_approved_skp_refused(people, frozen):
+    frozen.move_to(AFTER_SYNC)
     with pytest.raises(NotAllowed) as caught:
-        services.file_visum(people["analis"], people["analis"], day=FEB_DAY, activity="x", now=AFTER_SYNC)
+        services.file_visum(people["analis"], people["analis"], day=FEB_DAY, activity="x")
     assert caught.value.code == "NO_APPROVED_SKP"
     # a January visum filed after the sync day (HR reopened its week) is gated too
-    services.reopen_week(None, people["analis"], date(2026, 1, 26), AFTER_SYNC + timedelta(days=1), "x",
-                         now=AFTER_SYNC)
+    services.reopen_week(None, people["analis"], date(2026, 1, 26), AFTER_SYNC + timedelta(days=1), "x")
     with pytest.raises(NotAllowed) as caught:
-        services.file_visum(people["analis"], people["analis"], day=date(2026, 1, 30), activity="x", now=AFTER_SYNC)
+        services.file_visum(people["analis"], people["analis"], day=date(2026, 1, 30), activity="x")
     assert caught.value.code == "NO_APPROVED_SKP"
 
 
 def test_after_the_sync_day_with_approved_skp(people, approved):
-    with pytest.raises(NotAllowed) as caught:
-        services.file_visum(people["analis"], people["analis"], day=FEB_DAY, activity="x", now=AFTER_SYNC)
+    with at(AFTER_SYNC), pytest.raises(NotAllowed) as caught:
+        services.file_visum(people["analis"], people["analis"], day=FEB_DAY, activity="x")
     assert caught.value.code == "IKI_REQUIRED"
     iki = iki_of(approved)
     visum = file(people["analis"], FEB_DAY, now=AFTER_SYNC, iki_id=iki.id, output_quantity=1)
@@ -219,12 +222,11 @@ def test_after_the_sync_day_with_approved_skp(people, approved):
 def test_iki_of_another_employee_refused(people, approved):
     other = db.session.scalar(select(Iki).where(Iki.id != iki_of(approved).id))  # the Direktur's IKI
     for now, day in ((NOW, THURSDAY), (AFTER_SYNC, FEB_DAY)):
-        with pytest.raises(NotAllowed) as caught:
-            services.file_visum(people["analis"], people["analis"], day=day, activity="x", iki_id=other.id, now=now)
+        with at(now), pytest.raises(NotAllowed) as caught:
+            services.file_visum(people["analis"], people["analis"], day=day, activity="x", iki_id=other.id)
         assert caught.value.code == "IKI_NOT_IN_SKP"
-    with pytest.raises(NotAllowed) as caught:
-        services.file_visum(people["analis"], people["analis"], day=FEB_DAY, activity="x", iki_id=999999,
-                            now=AFTER_SYNC)
+    with at(AFTER_SYNC), pytest.raises(NotAllowed) as caught:
+        services.file_visum(people["analis"], people["analis"], day=FEB_DAY, activity="x", iki_id=999999)
     assert caught.value.code == "IKI_NOT_IN_SKP"
     assert visum_count() == 0
 
@@ -235,9 +237,8 @@ def test_date_outside_the_skp_period_refused(people):
     skp_services.submit_skp(people["analis"], skp)
     skp_services.approve_skp(people["direktur"], skp)
     db.session.commit()
-    with pytest.raises(NotAllowed) as caught:
-        services.file_visum(people["analis"], people["analis"], day=FEB_DAY, activity="x", iki_id=iki_of(skp).id,
-                            now=AFTER_SYNC)
+    with at(AFTER_SYNC), pytest.raises(NotAllowed) as caught:
+        services.file_visum(people["analis"], people["analis"], day=FEB_DAY, activity="x", iki_id=iki_of(skp).id)
     assert caught.value.code == "OUTSIDE_SKP_PERIOD"
 
 
@@ -245,7 +246,7 @@ def test_date_outside_the_skp_period_refused(people):
 
 def test_owner_edits_only_given_fields(people):
     visum = file(people["analis"], output_quantity=1, output_unit="dokumen")
-    services.update_visum(people["analis"], visum, activity="Menyusun laporan akhir", now=NOW)
+    services.update_visum(people["analis"], visum, activity="Menyusun laporan akhir")
     db.session.commit()
     assert visum.activity == "Menyusun laporan akhir" and visum.output_quantity == 1 and visum.version == 2
     row = audit("visum.update", visum.id)[0]
@@ -255,19 +256,19 @@ def test_owner_edits_only_given_fields(people):
 def test_edit_to_another_day_checks_its_week_and_the_future(people):
     visum = file(people["analis"])
     with pytest.raises(PlanningRuleError) as caught:
-        services.update_visum(people["analis"], visum, day=FRIDAY, now=NOW)
+        services.update_visum(people["analis"], visum, day=FRIDAY)
     assert caught.value.code == "DATE_IN_FUTURE"
     with pytest.raises(VisumLocked):  # moving it into last week's closed week
-        services.update_visum(people["analis"], visum, day=date(2026, 1, 9), now=NOW)
+        services.update_visum(people["analis"], visum, day=date(2026, 1, 9))
     db.session.rollback()
-    services.update_visum(people["analis"], visum, day=date(2026, 1, 12), now=NOW)
+    services.update_visum(people["analis"], visum, day=date(2026, 1, 12))
     assert visum.day == date(2026, 1, 12)
 
 
 def test_only_the_owner_edits_or_deletes(people):
     visum = file(people["analis"])
-    for call in (lambda: services.update_visum(people["direktur"], visum, activity="x", now=NOW),
-                 lambda: services.delete_visum(people["direktur"], visum, now=NOW)):
+    for call in (lambda: services.update_visum(people["direktur"], visum, activity="x"),
+                 lambda: services.delete_visum(people["direktur"], visum)):
         with pytest.raises(NotAllowed) as caught:
             call()
         assert caught.value.code == "NOT_OWNER"
@@ -283,7 +284,7 @@ def test_owner_deletes_with_evidence_rows(people):
         Evidence(visum_id=visum.id, kind="LINK", url="https://example.org/x", created_at=datetime(2026, 1, 15)),
     ])
     db.session.commit()
-    files = services.delete_visum(people["analis"], visum, now=NOW)
+    files = services.delete_visum(people["analis"], visum)
     db.session.commit()
     assert files == ["ab12.jpg"] and visum_count() == 0
     assert db.session.scalar(select(func.count(Evidence.id))) == 0
@@ -296,9 +297,9 @@ def test_approved_visum_is_final(people):
     services.approve_visum(people["direktur"], visum, now=NOW)
     db.session.commit()
     with pytest.raises(WrongState):
-        services.update_visum(people["analis"], visum, activity="x", now=NOW)
+        services.update_visum(people["analis"], visum, activity="x")
     with pytest.raises(WrongState):
-        services.delete_visum(people["analis"], visum, now=NOW)
+        services.delete_visum(people["analis"], visum)
     with pytest.raises(WrongState):
         services.return_visum(people["direktur"], visum, "salah", now=NOW)
     db.session.rollback()
@@ -312,7 +313,7 @@ def test_returned_visum_edited_goes_back_to_submitted(people):
     assert visum.status == "RETURNED" and visum.return_reason == "Lengkapi output"
     row = audit("visum.return", visum.id)[0]
     assert row.reason == "Lengkapi output" and row.after == {"status": "RETURNED"}
-    services.update_visum(people["analis"], visum, output_quantity=3, output_unit="dokumen", now=NOW)
+    services.update_visum(people["analis"], visum, output_quantity=3, output_unit="dokumen")
     db.session.commit()
     assert visum.status == "SUBMITTED" and visum.return_reason is None
     services.approve_visum(people["direktur"], visum, now=NOW)
@@ -333,8 +334,8 @@ def test_returned_visum_in_a_closed_week_needs_a_reopening(people):
     later = datetime(2026, 1, 20, 3, 0, tzinfo=UTC)
     services.return_visum(people["direktur"], visum, "Perbaiki", now=later)  # approval is not bound by the lock
     db.session.commit()
-    with pytest.raises(VisumLocked):
-        services.update_visum(people["analis"], visum, activity="x", now=later)
+    with at(later), pytest.raises(VisumLocked):
+        services.update_visum(people["analis"], visum, activity="x")
 
 
 # --- approval ----------------------------------------------------------------------------------
@@ -420,7 +421,7 @@ def test_stale_edit_after_concurrent_approval_is_refused(people):
                                                                        version=Visum.version + 1))
         other.commit()
     with pytest.raises(WrongState):  # the service re-reads the row: no silent overwrite of an approval
-        services.update_visum(people["analis"], visum, activity="x", now=NOW)
+        services.update_visum(people["analis"], visum, activity="x")
 
 
 def test_return_after_concurrent_approval_is_wrong_state(people):
@@ -437,7 +438,7 @@ def test_return_after_concurrent_approval_is_wrong_state(people):
 def test_approve_many_100_in_few_statements(people):
     analis, pelaksana = people["analis"], people["pelaksana"]
     ids = [services.file_visum(analis if i % 2 else pelaksana, analis if i % 2 else pelaksana, day=THURSDAY,
-                               activity=f"Kegiatan {i}", now=NOW).id for i in range(100)]
+                               activity=f"Kegiatan {i}").id for i in range(100)]
     db.session.commit()
     loaded = db.session.get(Visum, ids[0])
     statements = []

@@ -415,7 +415,7 @@ def test_evidence_on_someone_elses_visum_is_403(client, people):
 
 def test_removing_someone_elses_evidence_is_403(client, people):
     visum = file(people["pelaksana"], WEDNESDAY)
-    link = evidence_services.add_link_evidence(people["pelaksana"], visum, "https://a.id", now=NOW)
+    link = evidence_services.add_link_evidence(people["pelaksana"], visum, "https://a.id")
     db.session.commit()
     login(client, people["staf2"])
     assert client.post(f"/execution/evidence/{link.id}/delete", headers=HX).status_code == 403
@@ -433,7 +433,7 @@ def test_evidence_on_an_approved_visum_is_409(client, people):
 
 def test_evidence_in_a_closed_week_is_423(client, people, frozen):
     visum = file(people["pelaksana"], WEDNESDAY)
-    link = evidence_services.add_link_evidence(people["pelaksana"], visum, "https://a.id", now=NOW)
+    link = evidence_services.add_link_evidence(people["pelaksana"], visum, "https://a.id")
     db.session.commit()
     frozen.move_to(datetime(2026, 1, 18, 17, 0, tzinfo=UTC))  # Sunday 24:00 WIB: closed
     login(client, people["pelaksana"])
