@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # Every model is imported here so that metadata and migrations see the whole schema.
     from kinerja import api, auth, execution, home, org, planning
+    from kinerja.api import models as _api_models  # noqa: F401
     from kinerja.audit import models as _audit_models  # noqa: F401
     from kinerja.auth import models as _auth_models  # noqa: F401
     from kinerja.execution import models as _execution_models  # noqa: F401

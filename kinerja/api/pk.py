@@ -3,13 +3,18 @@
 The whole body is checked before anything is written (every problem in one 400), then the page
 services build the PK in one transaction: all or nothing. On a unit and year that already has a
 PK: the newest version still a draft has its SS and IKU replaced (200); a signed one answers 409
-(change it through a Perubahan PK). See ``docs/pk.md``.
+(change it through a Perubahan PK). ``signed_on`` records an agreement already signed on paper
+(``status`` ``SIGNED``, ready for realisations); without it the PK is a ``DRAFT`` the two parties sign
+on its page. See ``docs/pk.md``.
 """
 
-from flask import g, jsonify
+from datetime import date
+
+from flask import g
 
 from kinerja.api import bp
 from kinerja.api.auth import token_required
+from kinerja.api.idempotency import commit_and_answer, idempotent
 from kinerja.api.validation import ListOf, Object, json_body, reject
 from kinerja.errors import json_error
 from kinerja.extensions import db
@@ -40,6 +45,7 @@ def pk_json(pk: PerjanjianKinerja) -> dict:
         "year": pk.year,
         "head": {"nip": pk.head.nip, "name": pk.head.name} if pk.head else None,
         "superior": {"nip": pk.superior.nip, "name": pk.superior.name} if pk.superior else None,
+        "signed_on": pk.signed_on_paper.isoformat() if pk.signed_on_paper else None,
         "sasaran": [
             {"id": ss.id, "name": ss.name, "iku": [
                 {"id": iku.id, "code": iku.code, "name": iku.name, "polarity": iku.polarity, "weight": iku.weight,
@@ -112,9 +118,15 @@ def _plan(body: dict, parents: dict) -> tuple[list[dict], dict[str, str]]:
 
 @bp.post("/pk")
 @token_required("PENGELOLA_KINERJA")
+@idempotent
 def pk_create():
-    """Create (or refill the draft of) a unit's PK for a year with its SS, IKU and trajectories."""
-    body = json_body({"unit": str, "year": int, "sasaran": ListOf(SASARAN_SPEC, min_items=1)})
+    """Create (or refill the draft of) a unit's PK for a year with its SS, IKU and trajectories.
+
+    With ``signed_on`` the PK is an agreement already signed on paper that day: it is stored SIGNED
+    after the checks of signing on the page (400 naming what is missing, 409 when it cannot be).
+    """
+    body = json_body({"unit": str, "year": int, "sasaran": ListOf(SASARAN_SPEC, min_items=1)},
+                     optional={"signed_on": date})
     if not 2000 <= body["year"] <= 2100:
         reject({"year": "tahun tidak valid"})
     unit = unit_by_code(body["unit"])
@@ -135,10 +147,11 @@ def pk_create():
     try:
         item = existing or services.create_pk(actor, unit, year)
         services.replace_contents(actor, item, plan)
+        if body["signed_on"] is not None:
+            services.record_signed_on_paper(actor, item, body["signed_on"])
     except PlanningError as error:
         db.session.rollback()
         details = {f"{p.field}" if p.field else "sasaran": p.message for p in error.problems}
         return json_error(error.http_status, error.message, details)
-    db.session.commit()
-    item = pk_queries.load_pk(item.id)
-    return jsonify(pk_json(item)), 200 if existing is not None else 201
+    db.session.flush()
+    return commit_and_answer(pk_json(pk_queries.load_pk(item.id)), 200 if existing is not None else 201)

@@ -11,11 +11,12 @@ that is not the signed version in force). The services of the pages do the work
 (``kinerja.execution.realisasi``); see ``docs/realisasi.md``.
 """
 
-from flask import abort, g, jsonify
+from flask import abort, g
 from sqlalchemy import select
 
 from kinerja.api import bp
 from kinerja.api.auth import token_required
+from kinerja.api.idempotency import commit_and_answer, idempotent
 from kinerja.api.validation import json_body
 from kinerja.errors import json_error
 from kinerja.execution import realisasi as services
@@ -57,6 +58,7 @@ def _refused(error: PlanningRuleError):
 
 @bp.post("/pk/<int:pk_id>/realisasi")
 @token_required("PENGELOLA_KINERJA")
+@idempotent
 def pk_realisasi(pk_id):
     """Enter (or correct) the realisation of an IKU of a signed PK for a month or the year."""
     pk = pk_queries.load_pk(pk_id)
@@ -69,12 +71,12 @@ def pk_realisasi(pk_id):
                                             note=body["note"], evidence_url=body["evidence_url"])
     except PlanningRuleError as error:
         return _refused(error)
-    db.session.commit()
-    return jsonify(iku_realisasi_json(row, pk, created=existing is None)), 201
+    return commit_and_answer(iku_realisasi_json(row, pk, created=existing is None), 201)
 
 
 @bp.post("/skp/<int:skp_id>/realisasi")
 @token_required
+@idempotent
 def skp_realisasi(skp_id):
     """Enter (or correct) the employee's realisation of an IKI of his approved SKP for a month or the year."""
     skp = db.session.get(Skp, skp_id)
@@ -93,5 +95,4 @@ def skp_realisasi(skp_id):
                                             note=body["note"])
     except PlanningRuleError as error:
         return _refused(error)
-    db.session.commit()
-    return jsonify(iki_realisasi_json(row, created=existing is None)), 201
+    return commit_and_answer(iki_realisasi_json(row, created=existing is None), 201)

@@ -6,6 +6,7 @@ from flask import abort, g, jsonify
 from kinerja import clock
 from kinerja.api import bp
 from kinerja.api.auth import token_required
+from kinerja.api.idempotency import commit_and_answer, idempotent
 from kinerja.api.validation import ListOf, Object, json_body, query_args, reason_from_body
 from kinerja.auth.access import HR_ROLES, get_employee_or_404
 from kinerja.errors import json_error
@@ -19,7 +20,7 @@ from kinerja.rules.planning import Aspek, RhkKind, RhkSource, TaskOrigin
 IKI_SPEC = Object({"text": str, "aspek": Aspek, "target": float, "unit_of_measure": str})
 RHK_SPEC = Object(
     {"text": str, "kind": RhkKind, "source": RhkSource, "iki": ListOf(IKI_SPEC)},
-    # extensions: what the PK / Rencana Aksi sources and a tugas tambahan need
+    # optional links (INTERFACES.md): an RHK sent without its link is stored, answered with "missing_link"
     {"parent_rhk_id": int, "iku_id": int, "rencana_aksi_id": int, "task_origin": TaskOrigin,
      "task_origin_note": str},
 )
@@ -29,6 +30,12 @@ _FIELD_NAMES = {"parent_rhk": "parent_rhk_id", "iku": "iku_id", "rencana_aksi": 
 
 def _person(employee) -> dict | None:
     return {"nip": employee.nip, "name": employee.name} if employee is not None else None
+
+
+def _missing_link_json(rhk) -> dict | None:
+    """Return what link an RHK still lacks as ``{"code", "message"}`` (None when linked): "not yet linked"."""
+    problem = services.missing_link(rhk)
+    return {"code": problem.code, "message": problem.message} if problem is not None else None
 
 
 def skp_json(skp: Skp) -> dict:
@@ -51,6 +58,7 @@ def skp_json(skp: Skp) -> dict:
                 "id": rhk.id, "text": rhk.text, "kind": rhk.kind, "source": rhk.source,
                 "parent_rhk_id": rhk.parent_rhk_id, "iku_id": rhk.iku_id, "rencana_aksi_id": rhk.rencana_aksi_id,
                 "task_origin": rhk.task_origin, "task_origin_note": rhk.task_origin_note,
+                "missing_link": _missing_link_json(rhk),
                 "iki": [
                     {"id": iki.id, "text": iki.text, "aspek": iki.aspek, "target": iki.target,
                      "unit_of_measure": iki.unit_of_measure}
@@ -88,6 +96,7 @@ def _skp_or_404(skp_id: int) -> Skp:
 
 @bp.post("/skp")
 @token_required
+@idempotent
 def create_skp():
     """Create a DRAFT SKP with its RHK and IKI in one go, all or nothing (the employee himself or HR)."""
     body = json_body({"nip": str, "year": int, "rhk": ListOf(RHK_SPEC)})
@@ -116,8 +125,7 @@ def create_skp():
                                  target=iki_in["target"], unit_of_measure=iki_in["unit_of_measure"])
             except PlanningError as error:
                 return _refused(error, f"{prefix}iki[{j}].")
-    db.session.commit()
-    return jsonify(skp_json(skp)), 201
+    return commit_and_answer(skp_json(skp), 201)
 
 
 def _act(skp_id: int, action):

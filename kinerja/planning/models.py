@@ -54,6 +54,7 @@ class PerjanjianKinerja(db.Model):
     superior_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))  # pihak kedua
     signed_by_head_at: Mapped[datetime | None] = mapped_column()
     signed_by_superior_at: Mapped[datetime | None] = mapped_column()
+    signed_on_paper: Mapped[date | None] = mapped_column()  # an agreement signed on paper, loaded as SIGNED
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("perjanjian_kinerja.id"))
     amendment_reason: Mapped[str | None] = mapped_column(String(24))
     amendment_note: Mapped[str | None] = mapped_column(Text)

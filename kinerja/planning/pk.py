@@ -17,7 +17,7 @@ Who may do what (see ``docs/pk.md``):
 """
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
@@ -47,7 +47,7 @@ from kinerja.rules.planning import Problem, as_number, check_weights, raise_for
 from kinerja.rules.trajectory import check_trajectory, expected_periods
 
 PK_FIELDS = ("unit_id", "year", "version", "status", "head_id", "superior_id", "signed_by_head_at",
-             "signed_by_superior_at", "previous_id", "amendment_reason", "amendment_note",
+             "signed_by_superior_at", "signed_on_paper", "previous_id", "amendment_reason", "amendment_note",
              "amendment_approved_by_id")
 INPUT_FIELDS = ("input_renstra", "input_renja", "input_tugas_fungsi", "input_ekspektasi_pimpinan",
                 "input_hasil_evaluasi", "input_tugas_mandatory")
@@ -567,15 +567,54 @@ def sign_pk(actor, pk: PerjanjianKinerja, as_party: str | None = None) -> Perjan
         pk.signed_by_superior_at = now
     both = pk.signed_by_head_at is not None and (pk.superior_id is None or pk.signed_by_superior_at is not None)
     if both:
-        pk.status = "SIGNED"
-        previous = pk.previous
-        if previous is not None and previous.status == "SIGNED":
-            previous_before = snapshot(previous, PK_FIELDS)
-            previous.status = "SUPERSEDED"
-            record(actor, "pk.supersede", "pk", previous.id, previous_before, snapshot(previous, PK_FIELDS),
-                   f"digantikan versi {pk.version}")
+        _put_in_force(actor, pk)
     record(actor, "pk.sign", "pk", pk.id, before, snapshot(pk, PK_FIELDS),
            "pihak pertama" if can_head else "pihak kedua")
+    return pk
+
+
+def _put_in_force(actor, pk: PerjanjianKinerja) -> None:
+    """Mark a PK SIGNED; the version it amends, if signed, becomes SUPERSEDED (audited)."""
+    pk.status = "SIGNED"
+    previous = pk.previous
+    if previous is not None and previous.status == "SIGNED":
+        previous_before = snapshot(previous, PK_FIELDS)
+        previous.status = "SUPERSEDED"
+        record(actor, "pk.supersede", "pk", previous.id, previous_before, snapshot(previous, PK_FIELDS),
+               f"digantikan versi {pk.version}")
+
+
+def record_signed_on_paper(actor, pk: PerjanjianKinerja, signed_on: date) -> PerjanjianKinerja:
+    """Record a draft PK as an agreement both parties already signed on paper on ``signed_on``: it becomes SIGNED.
+
+    For bulk loading (``POST /api/v1/pk`` with ``signed_on``): a Pengelola Kinerja (or the CLI) loads
+    what was signed outside the system. The PK must be as complete as for signing on its page; both
+    signatures are dated ``signed_on`` (00:00 UTC) and ``signed_on_paper`` keeps the date.
+
+    :raise NotAllowed: the actor is not a Pengelola Kinerja.
+    :raise WrongState: the PK is not a draft.
+    :raise PlanningError: ``signed_on`` in the future (in the unit's time zone), or the PK is not complete
+        (every problem of ``signing_problems``).
+    """
+    if actor is not None and not is_planner(actor):
+        raise NotAllowed("Hanya Pengelola Kinerja yang dapat mencatat Perjanjian Kinerja yang ditandatangani di "
+                         "atas kertas.", code="NOT_PLANNER")
+    if pk.status != "DRAFT":
+        raise WrongState("Hanya draf Perjanjian Kinerja yang dapat dicatat sebagai sudah ditandatangani.",
+                         code="PK_NOT_DRAFT")
+    if not isinstance(signed_on, date):
+        raise PlanningError("Tanggal penandatanganan harus berupa tanggal TTTT-BB-HH.", "signed_on", code="INVALID")
+    if signed_on > clock.today(pk.unit.effective_timezone or "Asia/Jakarta"):
+        raise PlanningError("Tanggal penandatanganan tidak boleh di masa depan.", "signed_on", code="DATE_IN_FUTURE")
+    raise_for(signing_problems(pk))
+    before = snapshot(pk, PK_FIELDS)
+    signed_at = datetime.combine(signed_on, time())
+    pk.signed_by_head_at = signed_at
+    pk.signed_by_superior_at = signed_at if pk.superior_id is not None else None
+    pk.signed_on_paper = signed_on
+    _put_in_force(actor, pk)
+    record(actor, "pk.sign_on_paper", "pk", pk.id, before, snapshot(pk, PK_FIELDS),
+           f"ditandatangani di atas kertas {signed_on.isoformat()}")
     return pk
 
 
