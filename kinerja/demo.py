@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from kinerja import clock, demo_execution, demo_planning
@@ -250,6 +250,8 @@ class Demo:
     units: dict[str, Unit] = field(default_factory=dict)
     people: dict[str, Employee] = field(default_factory=dict)
     logins: list[DemoLogin] = field(default_factory=list)
+    foreign: dict[str, int] = field(default_factory=dict)  # what the database held besides the demo
+    notes: list[str] = field(default_factory=list)  # one line each, printed after the logins
 
 
 def build_units(demo: Demo) -> None:
@@ -326,22 +328,97 @@ def refresh_assessors(demo: Demo) -> None:
     refresh_assessor_links()
 
 
+def run_scheduled_jobs(demo: Demo) -> None:
+    """Run what the scheduler would have run by now, so the pages agree from the first visit.
+
+    The weekly close (``locking.lock_week``: idempotent, it records the weeks the demo filed that
+    have closed) and, once its day has come, the 6 February synchronisation of the demo year
+    (``sync.sync_skp``, only while the year has no run, as the daily job does). Skipped when the
+    database holds data besides the demo (``--yes``): there the real schedule runs them.
+    """
+    from kinerja.execution import locking, sync
+    from kinerja.execution.services import configured_sync_day
+    from kinerja.rules.visum import sync_date
+
+    if demo.foreign:
+        demo.notes.append("Penutupan mingguan otomatis dan sinkronisasi SKP tidak dijalankan oleh seed-demo karena "
+                          "basis data berisi data lain: keduanya berjalan sesuai jadwal.")
+        return
+    closed = locking.lock_week()
+    if closed.changed:
+        demo.notes.append(f"Penutupan mingguan otomatis: {len(closed.weeks)} minggu ditutup, "
+                          f"{closed.week_locks} rekap kelengkapan dicatat.")
+    if clock.today() >= sync_date(demo.year, configured_sync_day()) and sync.latest_sync(demo.year) is None:
+        result = sync.sync_skp(demo.year)
+        demo.notes.append(f"Sinkronisasi SKP ke visum {demo.year}: {result.skp_count} SKP disetujui, "
+                          f"{result.blocked} pegawai tanpa SKP disetujui dicatat.")
+
+
 # The steps in order; later stages (PK, SKP, visum) append theirs after ``refresh_assessors``.
 # Planning (kinerja/demo_planning.py): the signed PK of the year, then everybody's SKP cascaded from it.
-# Execution (kinerja/demo_execution.py): the visum of the previous and the current week.
+# Execution (kinerja/demo_execution.py): the visum of the previous and the current week, then the
+# scheduled jobs the pages report on (the weekly close, the 6 February synchronisation).
 DEMO_STEPS: list[Callable[[Demo], None]] = [
     build_units, build_people, build_acting, build_overrides, build_accounts, refresh_assessors,
-    demo_planning.build_pks, demo_planning.build_skps, demo_execution.build_visum,
+    demo_planning.build_pks, demo_planning.build_skps, demo_execution.build_visum, run_scheduled_jobs,
 ]
 
+DEMO_UNIT_CODES = frozenset(spec.code for spec in UNITS)
 
-def build_demo() -> list[DemoLogin]:
-    """Build (or bring up to date) the demo organisation, commit once, and return the logins."""
-    demo = Demo(year=clock.today().year)
+
+def foreign_data() -> dict[str, int]:
+    """Count what the database holds besides the demo: employees and units the demo does not define.
+
+    Everything else hangs off them (accounts, plans, visum), so these two say whether someone else's
+    data is there. Empty for an empty database and for one holding only the demo.
+    """
+    counts = {
+        "pegawai": db.session.scalar(select(func.count(Employee.id)).where(
+            Employee.nip.not_in(list(DEMO_NIPS.values())))) or 0,
+        "unit kerja": db.session.scalar(select(func.count(Unit.id)).where(
+            Unit.code.not_in(list(DEMO_UNIT_CODES)))) or 0,
+    }
+    return {name: count for name, count in counts.items() if count}
+
+
+def describe_foreign(counts: dict[str, int]) -> str:
+    """Write the foreign data in words: ``12 pegawai dan 3 unit kerja``."""
+    return " dan ".join(f"{count} {name}" for name, count in counts.items())
+
+
+def plan(year: int) -> str:
+    """Say in one line what ``seed-demo`` adds (printed before it adds to a database holding other data)."""
+    return (f"{len(UNITS)} unit kerja demo, {len(PEOPLE)} pegawai demo dengan akun (kata sandi {DEMO_PASSWORD}), "
+            f"PK dan SKP tahun {year}, serta visum minggu lalu dan minggu ini")
+
+
+def build(*, force: bool = False) -> Demo:
+    """Build (or bring up to date) the demo organisation, commit once, and return it (logins and notes).
+
+    :raise DemoRefused: the database holds data besides the demo and ``force`` is not given; nothing is written.
+    """
+    demo = Demo(year=clock.today().year, foreign=foreign_data())
+    if demo.foreign and not force:
+        raise DemoRefused(demo.foreign)
     for step in DEMO_STEPS:
         step(demo)
     db.session.commit()
-    return demo.logins
+    return demo
+
+
+def build_demo(*, force: bool = False) -> list[DemoLogin]:
+    """Build (or bring up to date) the demo organisation, commit once, and return the logins."""
+    return build(force=force).logins
+
+
+class DemoRefused(Exception):
+    """The database holds data besides the demo: ``seed-demo`` adds nothing without ``--yes``."""
+
+    def __init__(self, foreign: dict[str, int]):
+        self.foreign = foreign
+        super().__init__(f"Basis data sudah berisi data di luar demo ({describe_foreign(foreign)}); seed-demo tidak "
+                         "menambahkan apa pun. Jalankan `flask --app app seed-demo --yes` bila memang ingin "
+                         "menambahkan organisasi demo ke dalamnya.")
 
 
 def demo_employee(key: str) -> Employee:

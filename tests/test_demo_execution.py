@@ -12,6 +12,7 @@ from kinerja.execution.models import Evidence, Visum
 from kinerja.extensions import db
 from kinerja.org.assessors import resolve_for
 from kinerja.planning.skp_queries import approved_skp
+from kinerja.rules import week as week_rules
 from tests.test_demo_planning import _cheap_password_hash  # noqa: F401  (autouse)
 
 # Sunday 22 November 2026 15:30 UTC: 22:30 WIB and 23:30 WITA on Sunday, but already Monday 00:30 WIT.
@@ -53,7 +54,10 @@ def test_visum_use_the_iki_of_the_approved_skp_and_are_filed_on_the_day(built):
         assert visum.skp_id == skp.id and visum.iki_id in {iki.id for rhk in skp.rhk for iki in rhk.iki}
         assert visum.activity and visum.output_quantity and visum.output_unit
         assert visum.created_at <= NOW.replace(tzinfo=None)
-        assert visum.client_token == f"demo-{visum.day.isoformat()}" and visum.locked is False
+        assert visum.client_token == f"demo-{visum.day.isoformat()}"
+        # seed-demo runs the weekly close: a visum is recorded locked exactly when its week has closed in its zone
+        zone = visum.employee.unit.effective_timezone
+        assert visum.locked is week_rules.is_week_closed(visum.day, NOW, zone), (visum.day, zone)
 
 
 def test_statuses_last_week_decided_by_the_real_assessor_this_week_waiting(built):

@@ -200,17 +200,20 @@ def test_assessor_sees_pending_and_overdue_visum(today_org, client, clock_at):
 
 
 def test_hr_sees_last_weeks_compliance_and_the_blocked(today_org, client):
-    from kinerja.execution.models import VisumBlock, WeekLock
+    from kinerja.execution.models import SkpSync, VisumBlock, WeekLock
     from kinerja.planning.models import Skp
 
     section = card(home(client, today_org.hr_user), "today-compliance")
-    assert "belum direkap" in section and "<strong>0</strong> pegawai" in section
+    assert "belum direkap: penutupan mingguan otomatis belum pernah berjalan" in section
+    assert "Sinkronisasi SKP ke visum tahun 2026 belum dijalankan: berjalan otomatis pada 6 Februari 2026" in section
+    assert "lock-week" not in section and "sync-skp" not in section
     monday = date(2026, 1, 5)
     for employee, filed in ((today_org.staff, 5), (today_org.other, 3), (today_org.orphan, 5)):
         db.session.add(WeekLock(unit_id=employee.unit_id, employee_id=employee.id, week_start=monday, filed=filed,
                                 expected=5, percent=filed * 20.0, locked_at=datetime(2026, 1, 11, 17, 0)))
     db.session.add(WeekLock(unit_id=today_org.dit.id, employee_id=today_org.hr.id, week_start=date(2025, 12, 29),
                             filed=0, expected=5, percent=0.0, locked_at=datetime(2026, 1, 4, 17, 0)))
+    db.session.add(SkpSync(year=2026, ran_at=datetime(2026, 2, 5, 17, 30), skp_count=1, iki_count=3, blocked_count=3))
     db.session.add(VisumBlock(year=2026, employee_id=today_org.staff.id, reason="NO_SKP",
                               listed_at=datetime(2026, 2, 6)))
     db.session.add(VisumBlock(year=2026, employee_id=today_org.other.id, reason="SKP_NOT_APPROVED",

@@ -7,17 +7,19 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import case, func, literal, select
 
+from kinerja import clock
 from kinerja.execution import locking
 from kinerja.execution.holidays import holidays
-from kinerja.execution.models import Visum, VisumBlock, WeekLock, WeekReopening
-from kinerja.execution.services import employee_timezone
+from kinerja.execution.models import SkpSync, Visum, VisumBlock, WeekLock, WeekReopening
+from kinerja.execution.services import configured_sync_day, employee_timezone
+from kinerja.execution.sync import latest_sync
 from kinerja.execution.visum_queries import leave_days
 from kinerja.extensions import db
 from kinerja.org.models import Employee, Position, Unit
 from kinerja.org.queries import Page
 from kinerja.planning.models import Skp
 from kinerja.rules import week as week_rules
-from kinerja.rules.visum import weekly_completeness
+from kinerja.rules.visum import sync_date, weekly_completeness
 
 ONE_WEEK = timedelta(days=7)
 
@@ -201,3 +203,55 @@ def compliance_of_unit(monday: date, unit: Unit) -> list[tuple[WeekLock, Employe
         select(WeekLock, Employee).join(Employee, Employee.id == WeekLock.employee_id)
         .where(WeekLock.week_start == monday, WeekLock.unit_id == unit.id)
         .order_by(WeekLock.percent, Employee.name_key, Employee.nip))]
+
+
+# --- what the scheduled jobs have recorded -------------------------------------------------------------
+
+SYNC_TIMEZONE = "Asia/Jakarta"  # the sync job runs on the WIB calendar (kinerja/jobs/cron.py)
+
+
+@dataclass
+class SyncStatus:
+    """Where the 6 February synchronisation of a year stands: not due yet, run, or due and not run yet.
+
+    The one answer every page reporting on the synchronisation uses (the planning dashboard, HR's
+    blocked list, the home page), so they never disagree.
+    """
+
+    year: int
+    day: date  # the synchronisation day of the year (``VISUM_SYNC_DAY``, 6 February)
+    today: date  # WIB
+    last_run: SkpSync | None
+
+    @property
+    def due(self) -> bool:
+        """Tell whether the synchronisation day has come (from then on visum need an approved SKP)."""
+        return self.today >= self.day
+
+    @property
+    def ran(self) -> bool:
+        return self.last_run is not None
+
+    @property
+    def day_label(self) -> str:
+        """Write the synchronisation day: ``6 Februari 2026``."""
+        return f"{self.day.day} {week_rules.MONTH_NAMES[self.day.month - 1]} {self.day.year}"
+
+    @property
+    def days_left(self) -> int:
+        """Return the days to the synchronisation day (negative after it)."""
+        return (self.day - self.today).days
+
+    @property
+    def ran_at_label(self) -> str | None:
+        """Write when the last run happened, in WIB: ``06-02-2026 00.30 WIB``."""
+        if self.last_run is None:
+            return None
+        moment = self.last_run.ran_at.replace(tzinfo=UTC).astimezone(week_rules.zone(SYNC_TIMEZONE))
+        return f"{moment:%d-%m-%Y %H.%M} WIB"
+
+
+def sync_status(year: int, now: datetime | None = None) -> SyncStatus:
+    """Return where the synchronisation of ``year`` stands today (one query: its latest run)."""
+    today = week_rules.local_date(now or clock.now(), SYNC_TIMEZONE)
+    return SyncStatus(year, sync_date(year, configured_sync_day()), today, latest_sync(year))

@@ -4,7 +4,7 @@ the holidays (hari libur nasional, cuti bersama)."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from flask import abort, current_app, flash, make_response, render_template, request, url_for
 from flask_login import current_user
@@ -36,6 +36,12 @@ def _page_size() -> int:
 
 def _year_today() -> int:
     return clock.today(current_app.config["DEFAULT_TIMEZONE"]).year
+
+
+@bp.app_template_global("sync_status")
+def sync_status(year: int):
+    """Tell any page where the 6 February synchronisation of ``year`` stands (``hr_queries.SyncStatus``)."""
+    return hr_queries.sync_status(year)
 
 
 # --- an employee's weeks ----------------------------------------------------------------------------
@@ -160,7 +166,7 @@ def hr_blocked():
     args = _blocked_args(form, year)
     return render_page_or_partial(
         "execution/hr_blocked.html", "execution/_hr_blocked_results.html", status=422 if form.errors else 200,
-        form=form, year=year, results=results, sync_run=sync.latest_sync(year), reason_labels=sync.REASON_LABELS,
+        form=form, year=year, results=results, sync=hr_queries.sync_status(year), reason_labels=sync.REASON_LABELS,
         page_url=lambda p: url_for("execution.hr_blocked", page=p, **args),
         csv_url=url_for("execution.hr_blocked_csv", **args))
 
@@ -198,10 +204,14 @@ def hr_compliance():
     """Show the weekly completeness of each unit in a locked week (lowest first), or one unit's employees."""
     form = ComplianceForm(formdata=request.args)
     form.validate()
-    monday = (form.monday() if not form.week.errors else None) or hr_queries.latest_locked_week()
+    latest = hr_queries.latest_locked_week()
+    monday = (form.monday() if not form.week.errors else None) or latest
     page = form.page.data if form.page.data and not form.page.errors else 1
     unit = form.unit_obj
-    context = {"form": form, "monday": monday, "unit": unit, "units": None, "people": None}
+    # a week is closed everywhere once its Monday is a week behind the WIB calendar (WIT and WITA close earlier)
+    context = {"form": form, "monday": monday, "unit": unit, "units": None, "people": None, "latest": latest,
+               "week_open": monday is not None and monday + timedelta(days=7) > clock.today("Asia/Jakarta"),
+               "latest_label": hr_queries.week_label(latest) if latest is not None else None}
     if monday is not None and unit is not None:
         context["people"] = hr_queries.compliance_of_unit(monday, unit)
     elif monday is not None:

@@ -3,7 +3,8 @@
 - every employee: this week's working days without visum (until today, in his unit's zone) and
   when the week closes, his returned visum, and the February gate (blocked? why?);
 - an assessor: the visum waiting for him (himself or as PLT/PLH) and how many are overdue;
-- HR: last week's completeness from the ``lock-week`` records and who is blocked by the sync.
+- HR: last week's completeness from the ``lock-week`` records, who is blocked by the sync, and whether
+  those jobs have run yet.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from sqlalchemy import case, func, select
 from kinerja import clock
 from kinerja.auth.access import acting_for
 from kinerja.execution.holidays import holidays
-from kinerja.execution.hr_queries import blocked_count
+from kinerja.execution.hr_queries import SyncStatus, blocked_count, latest_locked_week, sync_status
 from kinerja.execution.inbox_queries import pending_count
 from kinerja.execution.models import Visum, VisumBlock, WeekLock
 from kinerja.execution.notifications import waiting_counts, week_link
@@ -80,6 +81,8 @@ class HrToday:
     average: float | None
     incomplete: int
     blocked: int
+    sync: SyncStatus | None = None  # this year's synchronisation: run, due, or not yet
+    any_close: bool = True  # the weekly close has recorded some week (else it never ran)
 
 
 def gate_for(employee: Employee, today: date) -> Gate:
@@ -151,5 +154,6 @@ def hr_today(now: datetime | None = None) -> HrToday:
                func.coalesce(func.sum(case((WeekLock.percent < 100, 1), else_=0)), 0))
         .where(WeekLock.week_start == last_monday)).one()
     blocked = blocked_count(today.year)  # an SKP approved since the sync clears him, as on the blocked page
+    any_close = bool(recorded) or latest_locked_week() is not None
     return HrToday(last_monday, recorded or 0, float(average) if average is not None else None, int(incomplete or 0),
-                   blocked)
+                   blocked, sync_status(today.year, now), any_close)

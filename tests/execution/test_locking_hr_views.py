@@ -261,4 +261,11 @@ def test_compliance_bad_input_is_422(hr_client, locked, query, message):
 
 
 def test_compliance_without_any_lock(hr_client):
-    assert "Belum ada minggu" in hr_client.get("/execution/hr/compliance").get_data(as_text=True)
+    text = hr_client.get("/execution/hr/compliance").get_data(as_text=True)
+    assert "penutupan mingguan otomatis belum pernah berjalan" in text and "Minggu pukul 23.59" in text
+    assert "lock-week" not in text  # no code words for users
+
+
+def test_compliance_of_a_week_not_recorded_yet_says_why(hr_client, locked):
+    text = hr_client.get("/execution/hr/compliance?week=2026-01-20").get_data(as_text=True)  # this week: open
+    assert "Minggu ini belum ditutup" in text and "Rekap terakhir" in text
