@@ -77,8 +77,9 @@ def employee_weeks(employee: Employee, now: datetime, count: int = 8) -> list[We
     free_days = holidays()
     rows = []
     for monday in mondays:
-        closed = week_rules.is_week_closed(monday, now, tz)
         lock = recorded.get(monday)
+        # a week lock-week recorded stays closed even if the unit's zone changed since (services.writable_days)
+        closed = week_rules.is_week_closed(monday, now, tz) or lock is not None
         mine = [r for r in reopenings if r.week_start == monday]
         until = max((r.until.replace(tzinfo=UTC) for r in mine), default=None)
         running = until is not None and until > now
