@@ -7,14 +7,15 @@ API's shapes and answers. Choices: ``docs/visum-api.md``.
 import re
 from datetime import date, timedelta
 
-from flask import abort, g, jsonify, request
+from flask import abort, g, jsonify
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kinerja import clock
 from kinerja.api import bp
 from kinerja.api.auth import token_required
-from kinerja.api.validation import json_body, query_args, reason_from_body, reject
+from kinerja.api.idempotency import commit_and_answer, idempotent
+from kinerja.api.validation import ID, json_body, query_args, reason_from_body, reject
 from kinerja.auth.access import get_employee_or_404
 from kinerja.errors import json_error
 from kinerja.execution import services
@@ -26,33 +27,38 @@ from kinerja.rules.planning import PlanningRuleError
 
 MAX_RANGE_DAYS = 366
 # the services' field names -> the API's
-_FIELD_NAMES = {"day": "date", "output_quantity": "output", "output_unit": "output"}
-_OUTPUT_TEXT = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(.*?)\s*$")
+_FIELD_NAMES = {"day": "date", "output_quantity": "output", "output_unit": "output", "output_text": "output"}
+# a leading quantity: a number alone, or a number, a space and the unit ("4", "3 dokumen", "2,5 jam")
+_LEADING_QUANTITY = re.compile(r"^\s*(\d+(?:[.,]\d+)?)(?:\s+(.*?))?\s*$", re.DOTALL)
 
 
 # --- the API's shapes ----------------------------------------------------------------------------
 
 class Output:
-    """A visum's output as the API reads it: quantity (None when none) and unit (None: the IKI's)."""
+    """A visum's output as the API reads it: the free text as given (None for a number or an object),
+    and the quantity (None when none) and unit (None: the IKI's) read from it."""
 
-    def __init__(self, quantity, unit: str | None):
-        self.quantity, self.unit = quantity, unit
+    def __init__(self, quantity, unit: str | None, text: str | None = None):
+        self.quantity, self.unit, self.text = quantity, unit, text
 
 
 def parse_output(value) -> Output:
-    """Read ``output``: a number (the unit comes from the IKI), ``"3 dokumen"``, or ``{"quantity", "unit"?}``.
+    """Read ``output``: free text (``"Draf laporan bab I"``, ``"3 dokumen"``), a number, or ``{"quantity", "unit"?}``.
+
+    Text is kept as given; a leading quantity whose unit fits the unit column (``"3 dokumen"``) is
+    also read into quantity and unit, otherwise the quantity stays None.
 
     :raise ValueError: anything else (the validation layer turns it into a 400 on ``output``).
     """
     if isinstance(value, bool):
-        raise ValueError("harus berupa angka, teks seperti \"3 dokumen\", atau objek {quantity, unit}")
+        raise ValueError("harus berupa teks, angka, atau objek {quantity, unit}")
     if isinstance(value, int | float):
         return Output(value, None)
     if isinstance(value, str):
-        match = _OUTPUT_TEXT.match(value)
-        if match is None:
-            raise ValueError("harus diawali jumlah, mis. \"3 dokumen\"")
-        return Output(match.group(1).replace(",", "."), match.group(2) or None)
+        match = _LEADING_QUANTITY.match(value)
+        if match is None or len(match.group(2) or "") > services.MAX_UNIT:
+            return Output(None, None, value)
+        return Output(match.group(1).replace(",", "."), match.group(2) or None, value)
     if isinstance(value, dict):
         quantity, unit = value.get("quantity"), value.get("unit")
         if quantity is None or isinstance(quantity, bool) or not isinstance(quantity, int | float | str):
@@ -60,7 +66,7 @@ def parse_output(value) -> Output:
         if unit is not None and not isinstance(unit, str):
             raise ValueError("output.unit harus berupa teks")
         return Output(quantity, unit)
-    raise ValueError("harus berupa angka, teks seperti \"3 dokumen\", atau objek {quantity, unit}")
+    raise ValueError("harus berupa teks, angka, atau objek {quantity, unit}")
 
 
 def format_output(quantity: float | None, unit: str | None) -> str | None:
@@ -79,7 +85,8 @@ def visum_json(visum: Visum, locked: bool) -> dict:
         "date": visum.day.isoformat(),
         "iki_id": visum.iki_id,
         "activity": visum.activity,
-        "output": format_output(visum.output_quantity, visum.output_unit),
+        "output": visum.output_text if visum.output_text is not None else format_output(visum.output_quantity,
+                                                                                        visum.output_unit),
         "status": visum.status,
         "locked": locked,
         # extensions
@@ -134,22 +141,28 @@ def _by_token(employee: Employee, token: str) -> Visum | None:
 
 @bp.post("/visum")
 @token_required
+@idempotent
 def create_visum():
-    """File a visum for oneself (201); the same ``client_token`` again answers the first visum (200)."""
+    """File a visum for oneself (201); the same ``client_token`` again answers the first visum (200).
+
+    ``output`` is free text, stored and answered as given. An ``Idempotency-Key`` header is honoured as
+    on every create (``kinerja.api.idempotency``); ``client_token`` is the pages' own double-click guard.
+    """
     body = json_body({"date": date, "activity": str, "output": parse_output},
-                     optional={"iki_id": int, "nip": str, "client_token": str})
+                     optional={"iki_id": ID, "nip": str, "client_token": str})
     actor = _actor()
     if body["nip"] is not None and body["nip"] != actor.nip:
         abort(403, description="Visum hanya dapat diisi oleh pegawai yang bersangkutan.")
-    token = body["client_token"] or request.headers.get("Idempotency-Key") or None
+    token = body["client_token"] or None
     existing = _by_token(actor, token) if token is not None else None
     if existing is not None:  # a double submission: nothing new is stored
-        return jsonify(visum_json(existing, _locked(existing)))
+        return commit_and_answer(visum_json(existing, _locked(existing)), 200)
     output: Output = body["output"]
     try:
         visum = services.file_visum(actor, actor, day=body["date"], activity=body["activity"], iki_id=body["iki_id"],
-                                    output_quantity=output.quantity, output_unit=output.unit, client_token=token)
-        db.session.commit()
+                                    output_quantity=output.quantity, output_unit=output.unit, client_token=token,
+                                    output_text=output.text)
+        return commit_and_answer(visum_json(visum, _locked(visum)), 201)
     except PlanningRuleError as error:
         return _refused(error)
     except IntegrityError:  # the same token committed by a simultaneous request: answer that one
@@ -158,7 +171,6 @@ def create_visum():
         if existing is None:
             raise
         return jsonify(visum_json(existing, _locked(existing)))
-    return jsonify(visum_json(visum, _locked(visum))), 201
 
 
 def _date_range(start: date | None, end: date | None, today: date) -> tuple[date, date]:

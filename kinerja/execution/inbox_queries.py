@@ -73,7 +73,9 @@ class InboxItem:
 
     @property
     def output(self) -> str | None:
-        """Write the output as ``3 dokumen`` (no trailing ``.0``), or None when not given."""
+        """Write the output as given through the API, else as ``3 dokumen`` (no ``.0``); None when not given."""
+        if self.visum.output_text:
+            return self.visum.output_text
         quantity, unit = self.visum.output_quantity, self.visum.output_unit
         if quantity is None:
             return None

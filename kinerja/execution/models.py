@@ -44,6 +44,7 @@ class Visum(db.Model):
     activity: Mapped[str] = mapped_column(Text)
     output_quantity: Mapped[float | None] = mapped_column()
     output_unit: Mapped[str | None] = mapped_column(String(60))
+    output_text: Mapped[str | None] = mapped_column(Text)  # the API's free-text output, kept as given
     status: Mapped[str] = mapped_column(String(12), default="SUBMITTED")
     channel: Mapped[str] = mapped_column(String(8), default="SIVIKA")
     return_reason: Mapped[str | None] = mapped_column(Text)

@@ -44,7 +44,8 @@ from kinerja.rules.visum import (
     visum_transition,
 )
 
-VISUM_FIELDS = ("employee_id", "day", "iki_id", "skp_id", "activity", "output_quantity", "output_unit", "status",
+VISUM_FIELDS = ("employee_id", "day", "iki_id", "skp_id", "activity", "output_quantity", "output_unit", "output_text",
+                "status",
                 "channel", "return_reason", "approved_by_id", "approved_at")
 MAX_ACTIVITY = 4000
 MAX_UNIT = 60
@@ -227,6 +228,17 @@ def _output(quantity, unit, iki_id: int | None) -> tuple[float | None, str | Non
     return number, text
 
 
+def _output_text(value) -> str | None:
+    """Return the free-text output (the API's ``output``) as given, None when empty; refuse one too long."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise PlanningRuleError("Output harus berupa teks.", "output_text", code="INVALID")
+    if len(value) > MAX_ACTIVITY:
+        raise PlanningRuleError(f"Output paling panjang {MAX_ACTIVITY} karakter.", "output_text", code="TOO_LONG")
+    return value
+
+
 def _token(value) -> str | None:
     if value is None:
         return None
@@ -249,7 +261,8 @@ def _by_token(employee: Employee, token: str | None) -> Visum | None:
 
 
 def file_visum(actor: Employee | None, employee: Employee, *, day: date, activity: str, iki_id: int | None = None,
-               output_quantity=None, output_unit: str | None = None, client_token: str | None = None) -> Visum:
+               output_quantity=None, output_unit: str | None = None, client_token: str | None = None,
+               output_text: str | None = None) -> Visum:
     """File a visum for a day now (the employee himself); the same ``client_token`` again returns the first one.
 
     There is no "now" to pass: the week lock, the gate and the timestamps use ``clock.now()``
@@ -268,13 +281,13 @@ def file_visum(actor: Employee | None, employee: Employee, *, day: date, activit
     day, iki = _day(day), _iki_id(iki_id)
     ensure_writable(employee, day)
     visum = new_visum(employee, day=day, iki=iki, activity=activity, output_quantity=output_quantity,
-                      output_unit=output_unit, token=token, filed_at=clock.now())
+                      output_unit=output_unit, token=token, filed_at=clock.now(), output_text=output_text)
     _visum_record(actor, "create", visum, None, snapshot(visum, VISUM_FIELDS))
     return visum
 
 
 def new_visum(employee: Employee, *, day: date, iki: int | None, activity, output_quantity, output_unit,
-              token: str | None, filed_at: datetime, locked: bool = False) -> Visum:
+              token: str | None, filed_at: datetime, locked: bool = False, output_text: str | None = None) -> Visum:
     """Check the gate (at ``clock.now()``) and the fields, and add a SUBMITTED visum stamped ``filed_at``; no audit.
 
     For ``file_visum`` and the back-dated import, which check the week and write their own audit row.
@@ -286,7 +299,7 @@ def new_visum(employee: Employee, *, day: date, iki: int | None, activity, outpu
     visum = Visum(employee_id=employee.id, day=day, iki_id=iki, skp_id=skp.id if skp is not None else None,
                   activity=text, output_quantity=quantity, output_unit=unit, status=VisumStatus.SUBMITTED.value,
                   channel=visum_channel(employee.jenjang, employee.jf_name).value, created_at=stamp,
-                  updated_at=stamp, client_token=token, locked=locked)
+                  updated_at=stamp, client_token=token, locked=locked, output_text=_output_text(output_text))
     db.session.add(visum)
     db.session.flush()
     return visum
@@ -330,6 +343,8 @@ def update_visum(actor: Employee | None, visum: Visum, *, day=_UNSET, activity=_
                              visum.output_unit if output_unit is _UNSET else output_unit, new_iki)
     before = snapshot(visum, VISUM_FIELDS)
     visum.day, visum.iki_id, visum.skp_id = new_day, new_iki, skp.id if skp is not None else None
+    if (quantity, unit) != (visum.output_quantity, visum.output_unit):
+        visum.output_text = None  # the page's quantity and unit replace the API's free text
     visum.activity, visum.output_quantity, visum.output_unit = text, quantity, unit
     visum.status, visum.return_reason = new_status.value, None
     visum.updated_at = now.astimezone(UTC).replace(tzinfo=None)

@@ -30,5 +30,6 @@ def copy_previous_day(actor: Employee | None, employee: Employee, day: date, *,
     for number, original in enumerate(visum_of_day(employee, source)):
         copies.append(file_visum(actor, employee, day=day, activity=original.activity, iki_id=original.iki_id,
                                  output_quantity=original.output_quantity, output_unit=original.output_unit,
+                                 output_text=original.output_text,
                                  client_token=f"{token}-{number}" if token else None))
     return copies

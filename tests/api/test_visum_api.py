@@ -87,8 +87,8 @@ def test_iki_key_may_be_left_out_in_january(client, people, token):  # noqa: F81
     (2, "2 dokumen", 2, "dokumen"),  # a number takes the IKI's unit of measure
     (2.5, "2.5 dokumen", 2.5, "dokumen"),
     ("4 laporan", "4 laporan", 4, "laporan"),
-    ("2,5 jam", "2.5 jam", 2.5, "jam"),
-    ("  7  ", "7 dokumen", 7, "dokumen"),
+    ("2,5 jam", "2,5 jam", 2.5, "jam"),  # text is answered as given; the number is read beside it
+    ("  7  ", "  7  ", 7, "dokumen"),
     ({"quantity": 1, "unit": "naskah"}, "1 naskah", 1, "naskah"),
     ({"quantity": "3"}, "3 dokumen", 3, "dokumen"),
     (0, "0 dokumen", 0, "dokumen"),
@@ -99,6 +99,26 @@ def test_output_forms(client, people, approved, token, output, expected, quantit
     answer = response.get_json()
     assert answer["output"] == expected and answer["iki_id"] == iki_of(approved).id
     assert (answer["output_quantity"], answer["output_unit"]) == (quantity, unit)
+
+
+@pytest.mark.parametrize("output, quantity, unit", [
+    ("Draf laporan bab I", None, None),
+    ("dokumen", None, None),
+    ("1. Draf laporan", None, None),  # a numbered item, not a quantity
+    ("-3 dokumen", None, None),
+    ("1 " + "u" * 61, None, None),  # the rest is too long for a unit: no quantity is read
+    ("3 dokumen rapat koordinasi", 3, "dokumen rapat koordinasi"),
+])
+def test_free_text_output_is_stored_and_answered_as_given(client, people, approved, token,  # noqa: F811
+                                                          output, quantity, unit):
+    response = post(client, token("analis"), iki_id=iki_of(approved).id, output=output)
+    assert response.status_code == 201, response.get_json()
+    answer = response.get_json()
+    assert answer["output"] == output and (answer["output_quantity"], answer["output_unit"]) == (quantity, unit)
+    stored = db.session.get(Visum, answer["id"])
+    assert (stored.output_text, stored.output_quantity, stored.output_unit) == (output, quantity, unit)
+    listed = client.get(f"{URL}?from={THURSDAY.isoformat()}", headers=token("analis")).get_json()["items"]
+    assert [item["output"] for item in listed] == [output]
 
 
 def test_a_number_without_iki_has_no_unit(client, people, token):  # noqa: F811
@@ -128,13 +148,12 @@ def test_own_nip_is_accepted(client, people, token):  # noqa: F811
     ({"date": 20260115}, {"date"}),
     ({"iki_id": "abc"}, {"iki_id"}),
     ({"iki_id": True}, {"iki_id"}),
-    ({"output": "dokumen"}, {"output"}),
     ({"output": True}, {"output"}),
     ({"output": {"unit": "dokumen"}}, {"output"}),
     ({"output": {"quantity": 1, "unit": 3}}, {"output"}),
     ({"output": [1]}, {"output"}),
     ({"output": -1}, {"output"}),
-    ({"output": "1 " + "u" * 61}, {"output"}),
+    ({"output": "x" * 4001}, {"output"}),
     ({"activity": "x" * 4001}, {"activity"}),
     ({"date": FRIDAY.isoformat()}, {"date"}),  # tomorrow: in the future
     ({"client_token": "t" * 65}, {"client_token"}),
@@ -252,7 +271,8 @@ def test_the_idempotency_key_header_works_too(client, people, token):  # noqa: F
     headers = {**token("pelaksana"), "Idempotency-Key": "abc-123"}
     first = client.post(URL, json=body(), headers=headers)
     again = client.post(URL, json=body(), headers=headers)
-    assert (first.status_code, again.status_code) == (201, 200) and visum_count() == 1
+    assert (first.status_code, again.status_code) == (201, 201) and visum_count() == 1  # the first answer again
+    assert again.get_json() == first.get_json() and again.headers["Idempotent-Replayed"] == "true"
 
 
 def test_a_client_token_is_per_employee(client, people, token):  # noqa: F811
@@ -423,3 +443,26 @@ def test_output_round_trips():
         if text is not None:
             parsed = parse_output(text)
             assert (float(parsed.quantity), parsed.unit) == (quantity, unit)
+
+
+# --- free-text output on the pages -----------------------------------------------------------------
+
+def test_free_text_output_shows_on_the_pages_and_a_page_edit_of_the_quantity_replaces_it(
+        client, people, approved, token):  # noqa: F811
+    from tests.execution.realisasi_fixtures import login
+
+    answer = post(client, token("analis"), iki_id=iki_of(approved).id, output="Draf laporan bab I").get_json()
+    visum = db.session.get(Visum, answer["id"])
+    login(client, people["analis"])
+    assert "Draf laporan bab I" in client.get("/execution/visum").get_data(as_text=True)
+    login(client, people["direktur"])
+    assert "Draf laporan bab I" in client.get("/execution/inbox?day=2026-01-15").get_data(as_text=True)
+    services.update_visum(people["analis"], visum, activity="Menyusun draf")  # the output is not touched
+    db.session.commit()
+    assert visum.output_text == "Draf laporan bab I"
+    services.update_visum(people["analis"], visum, output_quantity="2", output_unit="bab")
+    db.session.commit()
+    assert (visum.output_text, visum.output_quantity, visum.output_unit) == (None, 2, "bab")
+    listed = client.get(f"{URL}?nip={people['analis'].nip}&from=2026-01-15&to=2026-01-15",
+                        headers=token("analis")).get_json()["items"]
+    assert [item["output"] for item in listed] == ["2 bab"]
