@@ -2,7 +2,9 @@
 
 from flask import jsonify, make_response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException
 
 MESSAGES = {
     400: "Permintaan tidak valid.",
@@ -86,8 +88,32 @@ def handle_unexpected(error: Exception):
     return make_response(render_template("errors/page.html", status=500, message=MESSAGES[500]), 500)
 
 
+# A write that lost a race with a simultaneous one on the same row (docs/security.md, "Concurrent writes").
+CHANGED_ELSEWHERE = "Data ini baru saja diubah di tempat lain; muat ulang halaman."
+
+
+def handle_concurrent_write(error: Exception):
+    """Roll back a write that lost a race (StaleDataError, IntegrityError) and answer 409 "muat ulang".
+
+    The optimistic version check (``Visum.version``) or a unique/foreign key refused the write, so
+    nothing of it was stored; the session is rolled back first, so the answer (and anything the
+    request still reads) runs in a fresh transaction instead of failing with PendingRollbackError.
+    """
+    from flask import current_app
+
+    from kinerja.extensions import db
+
+    db.session.rollback()
+    # a constraint refusal is logged whole: a race is expected, a bug would show here
+    current_app.logger.warning("write refused with 409 on %s: %s", request.path, type(error).__name__,
+                               exc_info=error if isinstance(error, IntegrityError) else None)
+    return handle_http_error(Conflict(description=CHANGED_ELSEWHERE))
+
+
 def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(StaleDataError, handle_concurrent_write)
+    app.register_error_handler(IntegrityError, handle_concurrent_write)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

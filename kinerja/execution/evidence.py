@@ -26,6 +26,7 @@ from flask import abort, current_app, send_file
 from PIL import Image, ImageOps
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from kinerja import clock
 from kinerja.audit.services import record
@@ -308,6 +309,9 @@ def _open_for_evidence(actor, visum: Visum) -> VisumStatus:
 def _touch(visum: Visum, status: VisumStatus, now: datetime) -> dict:
     before = {"status": visum.status}
     visum.status, visum.updated_at = status.value, now.astimezone(UTC).replace(tzinfo=None)
+    # always an UPDATE with the version check, even within one clock tick: simultaneous evidence
+    # changes to one visum serialise (the loser answers 409) and the evidence limit holds
+    flag_modified(visum, "updated_at")
     if before["status"] != visum.status:
         visum.return_reason = None
         return before
