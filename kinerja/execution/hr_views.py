@@ -2,8 +2,6 @@
 who is blocked by the 6 February synchronisation (with its CSV), weekly completeness per unit, and
 the holidays (hari libur nasional, cuti bersama)."""
 
-import csv
-import io
 from datetime import date, timedelta
 
 from flask import abort, current_app, flash, make_response, render_template, request, url_for
@@ -21,6 +19,7 @@ from kinerja.execution.hr_forms import (
     ReopenForm,
 )
 from kinerja.execution.models import Holiday, WeekReopenRequest
+from kinerja.exports import csv_response
 from kinerja.extensions import db
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
 from kinerja.refusals import perform
@@ -180,19 +179,13 @@ def hr_blocked_csv():
         return make_response("; ".join(e for errors in form.errors.values() for e in errors) + "\n", 422,
                              {"Content-Type": "text/plain; charset=utf-8"})
     year = form.year.data or _year_today()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["nip", "name", "unit_code", "unit_name", "reason", "listed_at", "status", "cleared_at"])
-    for row in hr_queries.blocked_rows(year, form.unit_obj, form.status.data or None):
-        cleared = row.cleared_since
-        writer.writerow([row.employee.nip, row.employee.name, row.unit.code if row.unit else "",
-                         row.unit.name if row.unit else "", row.block.reason,
-                         row.block.listed_at.isoformat(timespec="seconds"), "BLOCKED" if cleared is None else "CLEARED",
-                         cleared.isoformat(timespec="seconds") if cleared else ""])
-    response = make_response(out.getvalue())
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="visum-diblokir-{year}.csv"'
-    return response
+    rows = ([row.employee.nip, row.employee.name, row.unit.code if row.unit else "", row.unit.name if row.unit else "",
+             row.block.reason, row.block.listed_at.isoformat(timespec="seconds"),
+             "BLOCKED" if row.cleared_since is None else "CLEARED",
+             row.cleared_since.isoformat(timespec="seconds") if row.cleared_since else ""]
+            for row in hr_queries.blocked_rows(year, form.unit_obj, form.status.data or None))
+    return csv_response(["nip", "name", "unit_code", "unit_name", "reason", "listed_at", "status", "cleared_at"],
+                        rows, f"visum-diblokir-{year}.csv")
 
 
 # --- weekly completeness per unit ----------------------------------------------------------------------
