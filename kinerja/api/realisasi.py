@@ -17,7 +17,7 @@ from sqlalchemy import select
 from kinerja.api import bp
 from kinerja.api.auth import token_required
 from kinerja.api.idempotency import commit_and_answer, idempotent
-from kinerja.api.validation import json_body
+from kinerja.api.validation import ID, json_body
 from kinerja.errors import json_error
 from kinerja.execution import realisasi as services
 from kinerja.execution.models import IkiRealisasi, IkuRealisasi
@@ -87,7 +87,7 @@ def skp_realisasi(skp_id):
         return json_error(403, "Hanya pegawai yang bersangkutan yang dapat mencatat realisasi SKP-nya.")
     if skp.status != "APPROVED":
         return json_error(403, "Realisasi hanya dapat dicatat pada SKP yang sudah disetujui.")
-    body = json_body({"iki_id": int, "period": str, "value": float}, optional={"note": str})
+    body = json_body({"iki_id": ID, "period": str, "value": float}, optional={"note": str})
     existing = db.session.scalar(select(IkiRealisasi.id).where(IkiRealisasi.iki_id == body["iki_id"],
                                                                 IkiRealisasi.period == body["period"]))
     try:

@@ -7,7 +7,7 @@ from kinerja import clock
 from kinerja.api import bp
 from kinerja.api.auth import token_required
 from kinerja.api.idempotency import commit_and_answer, idempotent
-from kinerja.api.validation import ListOf, Object, json_body, query_args, reason_from_body
+from kinerja.api.validation import ID, ListOf, Object, json_body, query_args, reason_from_body
 from kinerja.auth.access import HR_ROLES, get_employee_or_404
 from kinerja.errors import json_error
 from kinerja.extensions import db
@@ -21,7 +21,7 @@ IKI_SPEC = Object({"text": str, "aspek": Aspek, "target": float, "unit_of_measur
 RHK_SPEC = Object(
     {"text": str, "kind": RhkKind, "source": RhkSource, "iki": ListOf(IKI_SPEC)},
     # optional links (INTERFACES.md): an RHK sent without its link is stored, answered with "missing_link"
-    {"parent_rhk_id": int, "iku_id": int, "rencana_aksi_id": int, "task_origin": TaskOrigin,
+    {"parent_rhk_id": ID, "iku_id": ID, "rencana_aksi_id": ID, "task_origin": TaskOrigin,
      "task_origin_note": str},
 )
 # the services' field names -> the API's
