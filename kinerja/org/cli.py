@@ -9,7 +9,8 @@ from kinerja.org import imports
 
 
 def _run(kind: str, file: str) -> None:
-    """Import one file: print every problem as FILE:LINE: message and exit 1, or commit and summarise."""
+    """Import one file: print every problem as FILE:LINE: message and exit 1, or commit, say which unit
+    changed its time zone, and summarise."""
     try:
         data = Path(file).read_bytes()
     except OSError as exc:
@@ -18,8 +19,9 @@ def _run(kind: str, file: str) -> None:
     plan = imports.check_import(kind, data)
     if not plan.ok:
         db.session.rollback()
+        shown = imports.escape_controls(file)  # one problem, one line: even a path with a newline
         for problem in plan.errors:
-            click.echo(f"{file}:{problem.line}: {problem.message}", err=True)
+            click.echo(f"{shown}:{problem.line}: {problem.message}", err=True)
         raise SystemExit(1)
     try:
         imports.apply_plan(None, plan)
@@ -27,6 +29,8 @@ def _run(kind: str, file: str) -> None:
     except Exception:
         db.session.rollback()
         raise
+    for change in plan.zone_changes:
+        click.echo(change.message())
     click.echo(plan.summary())
 
 

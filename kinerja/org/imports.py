@@ -17,14 +17,22 @@ from datetime import date, timedelta
 from functools import cache
 from zoneinfo import available_timezones
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from kinerja import clock
 from kinerja.audit.services import record, snapshot
 from kinerja.extensions import db
 from kinerja.org import services
 from kinerja.org.models import ActingAssignment, Employee, Position, Unit
-from kinerja.rules.vocabulary import ActingKind, EmploymentStatus, Jenjang, Region, UnitKind, UnitLevel
+from kinerja.rules.vocabulary import (
+    TIMEZONE_LABELS,
+    ActingKind,
+    EmploymentStatus,
+    Jenjang,
+    Region,
+    UnitKind,
+    UnitLevel,
+)
 
 UNIT_HEADER = ("code", "name", "parent_code", "level", "region", "kind", "timezone")
 EMPLOYEE_HEADER = ("nip", "name", "status", "jenjang", "jf_name", "golongan", "unit_code", "is_head", "email")
@@ -40,23 +48,77 @@ ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_LENGTHS = {"code": 40, "name": 255, "jf_name": 120, "email": 255}
 
 
+def escape_controls(text: str) -> str:
+    """Show control characters visibly, as Python's ``repr`` does: a newline as ``\\n``, a tab as
+    ``\\t``, others as ``\\xNN`` / ``\\uNNNN``; a backslash stays as it is.
+
+    A value quoted in a CSV file may hold a newline; echoed as such it would split one problem over
+    two lines of the CLI's ``FILE:LINE: message`` output (and of the HR page's list).
+    """
+    return "".join(_ESCAPES.get(char) or (repr(char)[1:-1] if _is_control(char) else char) for char in text)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _is_control(char: str) -> bool:
+    # C0/C1 controls, and the Unicode line and paragraph separators that split lines too
+    return char < " " or "\x7f" <= char <= "\x9f" or char in "\u2028\u2029"
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One problem in an import file: its line (the header is line 1) and a message."""
+    """One problem in an import file: its line (the header is line 1) and a message on one line.
+
+    Every message passes through ``escape_controls``: the values it quotes from the file show
+    their newlines and control characters escaped, so one problem is always one line.
+    """
 
     line: int
     message: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "message", escape_controls(self.message))
+
+
+@dataclass(frozen=True)
+class ZoneChange:
+    """A unit whose time zone (its own or inherited) an import changes, with the sub-units that follow it.
+
+    ``codes`` are the unit and the sub-units whose zone changes with it; ``employees`` are placed in them.
+    """
+
+    code: str
+    name: str
+    before: str
+    after: str
+    codes: tuple[str, ...]
+    employees: int
+
+    def message(self) -> str:
+        """Say what HR should know before committing, in one line."""
+        sub_units = len(self.codes) - 1
+        where = f"{self.name} ({self.code})" + (f" dan {sub_units} sub-unitnya" if sub_units else "")
+        return (f"Zona waktu berubah: {escape_controls(where)} {zone_label(self.before)} → {zone_label(self.after)}; "
+                f"{self.employees} pegawai; minggu yang sudah ditutup tetap tertutup")
+
+
+def zone_label(tz: str) -> str:
+    """Name a zone as Indonesians do (WIB, WITA, WIT), or by its IANA name."""
+    return TIMEZONE_LABELS.get(tz, tz)
 
 
 @dataclass
 class ImportPlan:
     """What a file would do: its validated rows (each with ``line`` and ``action``
-    ``create``/``update``/``unchanged``), or the problems that stop it."""
+    ``create``/``update``/``unchanged``), or the problems that stop it; for units, the time
+    zones it changes (``zone_changes``)."""
 
     kind: str
     rows: list[dict] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     applied: bool = False
+    zone_changes: list[ZoneChange] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -216,7 +278,53 @@ def check_units(data: bytes) -> ImportPlan:
     plan.errors.sort(key=lambda problem: problem.line)
     if plan.ok:
         plan.rows = _parents_first(plan.rows, parent_of)
+        plan.zone_changes = _zone_changes(existing, plan.rows, parent_of)
     return plan
+
+
+def _zone_changes(existing: dict[str, Unit], rows: list[dict], parent_of: dict) -> list[ZoneChange]:
+    """Tell which existing units the file moves to another time zone (own or inherited from above).
+
+    The zone after the import is inherited down the tree as ``services.refresh_unit_tree`` does,
+    over the tree the file leaves (acyclic: checked before). One change per top-most unit, with
+    the sub-units that follow it and the employees placed in them.
+    """
+    own = {code: unit.timezone for code, unit in existing.items()} | {row["code"]: row["timezone"] for row in rows}
+    names = {code: unit.name for code, unit in existing.items()} | {row["code"]: row["name"] for row in rows}
+    after: dict[str, str] = {}
+
+    def zone_after(code: str) -> str:
+        chain = []
+        while code is not None and code not in after and not own.get(code):
+            chain.append(code)
+            code = parent_of.get(code)
+        zone = (after.get(code) or own.get(code) or services.DEFAULT_TIMEZONE) if code is not None \
+            else services.DEFAULT_TIMEZONE
+        if code is not None:
+            after[code] = zone
+        for item in chain:
+            after[item] = zone
+        return zone
+
+    moved = {code: (unit.effective_timezone, zone_after(code)) for code, unit in existing.items()
+             if unit.effective_timezone != zone_after(code)}
+    if not moved:
+        return []
+    staff = dict(db.session.execute(select(Employee.unit_id, func.count(Employee.id))
+                                    .where(Employee.unit_id.in_([existing[code].id for code in moved]))
+                                    .group_by(Employee.unit_id)).all())
+
+    def top_of(code: str) -> str:
+        while parent_of.get(code) in moved and moved[parent_of[code]] == moved[code]:
+            code = parent_of[code]
+        return code
+
+    groups: dict[str, list[str]] = defaultdict(list)
+    for code in sorted(moved):
+        groups[top_of(code)].append(code)
+    return [ZoneChange(top, names[top], *moved[top], codes=tuple([top] + [c for c in codes if c != top]),
+                       employees=sum(staff.get(existing[c].id, 0) for c in codes))
+            for top, codes in sorted(groups.items())]
 
 
 def _check_parents(out: _Rows, rows: list[dict], parent_of: dict) -> None:
@@ -275,6 +383,7 @@ def _parents_first(rows: list[dict], parent_of: dict) -> list[dict]:
 
 def _apply_units(actor, plan: ImportPlan) -> None:
     units = {unit.code: unit for unit in db.session.scalars(select(Unit))}
+    zones_before = {code: unit.effective_timezone for code, unit in units.items()}
     for row in plan.rows:
         if row["action"] == "unchanged":
             continue
@@ -283,6 +392,21 @@ def _apply_units(actor, plan: ImportPlan) -> None:
             level=row["level"], region=row["region"], kind=row["kind"], timezone=row["timezone"], refresh=False,
         )
     services.refresh_unit_tree()
+    _record_zone_changes(actor, plan, units, zones_before)
+
+
+def _record_zone_changes(actor, plan: ImportPlan, units: dict[str, Unit], zones_before: dict[str, str]) -> None:
+    """Audit every unit whose time zone (own or inherited) the import changed, as it is after the refresh.
+
+    ``unit.timezone`` rows carry the zone in force before and after; the reason is the line HR saw
+    in the preview (the unit that moved, its sub-units, the employees placed in them).
+    """
+    said = {code: change.message() for change in plan.zone_changes for code in change.codes}
+    for code, before in sorted(zones_before.items()):
+        after = units[code].effective_timezone
+        if after != before:
+            record(actor, "unit.timezone", "unit", code, {"timezone": before}, {"timezone": after},
+                   said.get(code) or f"Zona waktu berubah: {zone_label(before)} → {zone_label(after)}")
 
 
 # --- employees -------------------------------------------------------------------------------
