@@ -4,13 +4,14 @@ attacker who copied it would."""
 
 import pytest
 from flask import session
+from flask_login.utils import _create_identifier
 from sqlalchemy import event, update
 
 from kinerja.auth.access import SESSION_VERSION_KEY
 from kinerja.auth.models import User
 from kinerja.auth.services import create_token
 from kinerja.extensions import db, login_manager
-from tests.auth.conftest import Browser, at_once
+from tests.auth.conftest import USER_AGENT, Browser, at_once
 from tests.factories import PASSWORD
 
 PAGE = "/execution/inbox"
@@ -130,11 +131,16 @@ def test_deactivate_user_cli_refuses_an_inactive_account_and_activate_an_active_
 
 def test_a_session_without_the_version_is_not_logged_in(address, app, user):
     """A cookie signed before session versions existed (or forged without them) is anonymous."""
-    browser = Browser(address)
-    with app.test_request_context():
+    environ = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": USER_AGENT}
+    with app.test_request_context(environ_base=environ):
         serializer = app.session_interface.get_signing_serializer(app)
-        browser.cookie = serializer.dumps({"_user_id": str(user.id), "_fresh": True})
-    assert not browser.opens(PAGE)
+        # "_id" passes Flask-Login's strong session protection for this client
+        old = {"_user_id": str(user.id), "_fresh": True, "_id": _create_identifier()}
+        current = {**old, SESSION_VERSION_KEY: db.session.get(User, user.id).session_version}
+        without_version, with_version = Browser(address), Browser(address)
+        without_version.cookie, with_version.cookie = serializer.dumps(old), serializer.dumps(current)
+    assert with_version.opens(PAGE)  # the cookie is well made: only the version is missing below
+    assert not without_version.opens(PAGE)
 
 
 def test_loading_the_user_is_still_one_query(app, user):
