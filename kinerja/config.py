@@ -38,6 +38,8 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_USE_TLS = False
     MAIL_FROM = None  # default MAIL_USERNAME
+    MAIL_TIMEOUT = 5  # seconds per SMTP connection and reply; only the send-mail job waits on it
+    MAIL_MAX_ATTEMPTS = 10  # then the outbox row is FAILED (send-mail --retry-failed tries again)
     BASE_URL = None  # e.g. https://kinerja.bkkbn.go.id: makes the links in emails absolute
 
 
@@ -52,8 +54,9 @@ def from_environment() -> dict:
     for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "BASE_URL"):
         if os.environ.get(key):
             env[key] = os.environ[key]
-    if os.environ.get("MAIL_PORT"):
-        env["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    for key in ("MAIL_PORT", "MAIL_TIMEOUT"):
+        if os.environ.get(key):
+            env[key] = int(os.environ[key])
     if os.environ.get("MAIL_USE_TLS"):
         env["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if os.environ.get("KINERJA_PROXY_COUNT"):

@@ -1,4 +1,5 @@
-"""CLI of execution (INTERFACES.md): ``lock-week [--now ISO8601]`` and ``sync-skp YEAR``.
+"""CLI of execution (INTERFACES.md): ``lock-week [--now ISO8601]`` and ``sync-skp YEAR``; ``send-mail``
+drains the email outbox (docs/feedback-notifications.md).
 
 Bad input exits non-zero with one line and writes nothing; a run prints a one-line summary.
 """
@@ -50,3 +51,23 @@ def register(app) -> None:
         except PlanningRuleError as error:
             _refuse(error)
         _commit(lambda: sync.sync_skp(number))
+
+    @app.cli.command("send-mail")
+    @click.option("--retry-failed", is_flag=True, help="Coba lagi juga email yang sudah berstatus gagal.")
+    def send_mail_command(retry_failed):
+        """Send the notification emails waiting in the outbox; exit 1 when the SMTP server cannot be reached."""
+        from flask import current_app
+
+        from kinerja.execution import notifications
+
+        if not current_app.config.get("MAIL_SERVER"):
+            click.echo("MAIL_SERVER belum diatur: notifikasi hanya di aplikasi, tidak ada email yang dikirim.")
+            return
+        if retry_failed:
+            again = notifications.retry_failed_mail()
+            db.session.commit()
+            click.echo(f"{again} email gagal dimasukkan kembali ke antrean.")
+        run = notifications.send_pending_mail()
+        click.echo(run.summary())
+        if run.unreachable:
+            raise SystemExit(1)

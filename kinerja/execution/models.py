@@ -271,6 +271,39 @@ class Notification(db.Model):
     employee: Mapped[Employee] = relationship()
 
 
+MAIL_STATUS = ("PENDING", "SENDING", "SENT", "FAILED")
+
+
+class MailOutbox(db.Model):
+    """The email of one notification: written with the notification, sent later by the ``send_mail``
+    job or the ``send-mail`` command, never by a web request (docs/feedback-notifications.md, "Email").
+
+    A sender claims a row (``SENDING`` with its ``claim_token`` until ``claimed_until``) before it
+    talks to the server and marks it ``SENT`` only once the server accepted the message; a sender
+    killed mid-send leaves the claim to expire, and the row is sent again. ``attempts`` counts
+    claims; a row that failed ``MAIL_MAX_ATTEMPTS`` times is ``FAILED`` with its ``last_error``.
+    """
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        _enum_check("status", MAIL_STATUS),
+        UniqueConstraint("notification_id", name="uq_mail_outbox_notification"),
+        Index("ix_mail_outbox_status", "status", "claimed_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(8), default="PENDING", server_default="PENDING")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+    notification: Mapped[Notification] = relationship()
+
+
 # --- Organisation: realisation, realisation of IKI, Dialog Penilaian Kinerja Organisasi ----------
 
 class IkuRealisasi(db.Model):

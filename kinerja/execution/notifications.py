@@ -5,16 +5,18 @@
 The reminders are set-based — one SELECT per zone and one multi-row ``INSERT … ON CONFLICT DO
 NOTHING`` — whatever the number of employees. Nothing here commits; the caller commits once.
 
-Email: when ``MAIL_SERVER`` is set, the ids of the notifications created in a transaction are
-handed, after that transaction commits, to the ``send_notification_emails`` job
-(``kinerja.jobs.queue.enqueue``: RQ, or in-process without Redis). The job claims each row by
-setting ``emailed_at`` before sending, so a row is emailed at most once. Choices:
-``docs/feedback-notifications.md``.
+Email: when ``MAIL_SERVER`` is set, each new notification of an employee with an address gets a
+``MailOutbox`` row in the same transaction; after the commit the ``send_mail`` job is queued on
+RQ when Redis is up. The job (or the cron run, or ``flask --app app send-mail``) claims rows,
+sends them and marks them sent only once the server accepted them. A web request never waits
+on the SMTP server. Choices: ``docs/feedback-notifications.md``.
 """
 
 import logging
+import secrets
 import smtplib
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from kinerja import clock
 from kinerja.execution.holidays import holidays
-from kinerja.execution.models import Notification, Visum
+from kinerja.execution.models import MailOutbox, Notification, Visum
 from kinerja.extensions import db
 from kinerja.org.models import ActingAssignment, AssessorLink, Employee, Position, Unit
 from kinerja.org.queries import paginate
@@ -45,9 +47,7 @@ KIND_LABELS = {
 }
 WEEK_LINK = "/execution/visum"  # execution.week (the week page); built as text so jobs need no request
 INBOX_LINK = "/execution/inbox"  # execution.inbox
-EMAIL_BATCH = 200  # notification ids per email job
-SMTP_TIMEOUT = 10  # seconds
-_PENDING_EMAIL = "kinerja.notifications_to_email"  # Session.info key: ids created in this transaction
+_MAIL_WAITING = "kinerja.mail_waiting"  # Session.info key: this transaction wrote outbox rows
 
 
 def _stamp(now: datetime | None) -> datetime:
@@ -67,7 +67,7 @@ def _insert_new(rows: list[dict]) -> list[int]:
                  .returning(Notification.__table__.c.id))
     ids = list(db.session.scalars(statement, rows))
     if ids and _mail_configured():
-        db.session.info.setdefault(_PENDING_EMAIL, []).extend(ids)
+        _queue_mail(ids)
     return ids
 
 
@@ -267,9 +267,49 @@ def mark_read(employee: Employee, notification_id: int | None = None, now: datet
 
 
 # --- email -------------------------------------------------------------------------------------
+# The outbox (docs/feedback-notifications.md, "Email"): a notification's email is a ``MailOutbox``
+# row written in the same transaction; after the commit the ``send_mail`` job is queued when Redis
+# is up. A web request never talks to the SMTP server: without Redis the cron run, the worker or
+# ``flask --app app send-mail`` drains the outbox.
+
+MAIL_BATCH = 50  # rows claimed at a time
+MAIL_LEASE = timedelta(minutes=15)  # a claim older than this was lost (a killed sender): sent again
+MAIL_RUN_LIMIT = 1000  # rows one run sends at most; the next run takes the rest
+SEND_MAIL_JOB_ID = "send-mail"
+
+
+@dataclass
+class MailRun:
+    """What one drain of the outbox did."""
+
+    sent: int = 0
+    failed: int = 0
+    waiting: int = 0
+    unreachable: str | None = None  # why the server could not be reached, if it could not
+
+    def as_dict(self) -> dict:
+        return {"sent": self.sent, "failed": self.failed, "waiting": self.waiting, "unreachable": self.unreachable}
+
+    def summary(self) -> str:
+        """Describe the run in one Indonesian line."""
+        text = f"Email: {self.sent} terkirim, {self.failed} gagal, {self.waiting} menunggu."
+        return text + (f" Server SMTP tidak dapat dihubungi: {self.unreachable}" if self.unreachable else "")
+
 
 def _mail_configured() -> bool:
     return has_app_context() and bool(current_app.config.get("MAIL_SERVER"))
+
+
+def _queue_mail(notification_ids: list[int]) -> None:
+    """Write the outbox rows of new notifications whose employee has an address (one INSERT … SELECT)."""
+    outbox = MailOutbox.__table__
+    chosen = (select(Notification.id, literal("PENDING"), literal(0), literal(clock.stamp()))
+              .join(Employee, Employee.id == Notification.employee_id)
+              .where(Notification.id.in_(notification_ids), Employee.email.is_not(None), Employee.email != ""))
+    result = db.session.execute(outbox.insert().from_select(
+        ["notification_id", "status", "attempts", "created_at"], chosen))
+    if result.rowcount:
+        db.session.info[_MAIL_WAITING] = True
 
 
 def _message(email: str, name: str, kind: str, text: str, link: str | None) -> EmailMessage:
@@ -290,69 +330,149 @@ def _smtp() -> smtplib.SMTP:
     config = current_app.config
     use_tls = bool(config.get("MAIL_USE_TLS"))
     smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or (587 if use_tls else 25)),
-                        timeout=SMTP_TIMEOUT)
-    if use_tls:
-        smtp.starttls()
-    if config.get("MAIL_USERNAME"):
-        smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+                        timeout=float(config.get("MAIL_TIMEOUT") or 5))
+    try:
+        if use_tls:
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    except BaseException:
+        smtp.close()
+        raise
     return smtp
 
 
-def send_notification_emails(notification_ids: list[int]) -> int:
-    """Email the given notifications not emailed yet to employees with an address; return how many were sent.
+def _claimable(now: datetime):
+    """Rows waiting to be sent: pending, or claimed by a sender whose lease ran out (it was killed)."""
+    return or_(MailOutbox.status == "PENDING",
+               and_(MailOutbox.status == "SENDING", MailOutbox.claimed_until < now))
 
-    A job (ids only). Works in its own database session, so it may run in-process right after
-    the caller's commit. Each row is claimed (``emailed_at`` set and committed) before it is
-    sent, and released when the server refuses it; an unreachable server fails the job untouched.
+
+def _claim(session: Session, limit: int) -> tuple[str, list]:
+    """Claim up to ``limit`` rows for this sender with one conditional UPDATE; return its token and the rows.
+
+    Another sender's UPDATE of the same row waits for this one and then no longer matches, so a
+    row is claimed by one sender at a time.
     """
-    if not _mail_configured() or not notification_ids:
-        return 0
-    sent = 0
+    now, token = clock.stamp(), secrets.token_hex(16)
+    ids = select(MailOutbox.id).where(_claimable(now)).order_by(MailOutbox.id).limit(limit)
+    session.execute(update(MailOutbox).where(MailOutbox.id.in_(ids), _claimable(now))
+                    .values(status="SENDING", claim_token=token, claimed_until=now + MAIL_LEASE,
+                            attempts=MailOutbox.attempts + 1)
+                    .execution_options(synchronize_session=False))
+    session.commit()
+    rows = session.execute(
+        select(MailOutbox.id, MailOutbox.attempts, Notification.id.label("notification_id"), Notification.kind,
+               Notification.message, Notification.link, Employee.email, Employee.name)
+        .join(Notification, Notification.id == MailOutbox.notification_id)
+        .join(Employee, Employee.id == Notification.employee_id)
+        .where(MailOutbox.claim_token == token).order_by(MailOutbox.id)).all()
+    return token, rows
+
+
+def _release(session: Session, token: str, rows, error: str, *, give_up: bool = False) -> int:
+    """Give claimed rows back (``PENDING``, or ``FAILED`` after ``MAIL_MAX_ATTEMPTS`` or with ``give_up``);
+    return how many failed."""
+    limit = int(current_app.config.get("MAIL_MAX_ATTEMPTS") or 10)
+    failed = 0
+    for row in rows:
+        gone = give_up or row.attempts >= limit
+        failed += gone
+        session.execute(update(MailOutbox).where(MailOutbox.id == row.id, MailOutbox.claim_token == token)
+                        .values(status="FAILED" if gone else "PENDING", last_error=error[:500], claim_token=None,
+                                claimed_until=None))
+    session.commit()
+    return failed
+
+
+def _mark_sent(session: Session, token: str, row) -> None:
+    now = clock.stamp()
+    session.execute(update(MailOutbox).where(MailOutbox.id == row.id, MailOutbox.claim_token == token)
+                    .values(status="SENT", sent_at=now, last_error=None, claim_token=None, claimed_until=None))
+    session.execute(update(Notification).where(Notification.id == row.notification_id).values(emailed_at=now))
+    session.commit()
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def send_pending_mail(limit: int = MAIL_RUN_LIMIT) -> MailRun:
+    """Send the outbox's waiting emails (at most ``limit``); a job, the ``send-mail`` command.
+
+    Works in its own database session and commits as it goes: each row is claimed before the
+    server is contacted and marked ``SENT`` only after the server accepted it, so a run killed
+    mid-send leaves its rows claimed until the lease ends, then they are sent again (at least
+    once, never lost). A server that cannot be reached (or answers nothing within
+    ``MAIL_TIMEOUT``) gives the claimed rows back with the error and ends the run.
+    """
+    run = MailRun()
+    if not _mail_configured():
+        return run
     with Session(db.engine) as session:
-        rows = session.execute(
-            select(Notification.id, Notification.kind, Notification.message, Notification.link, Employee.email,
-                   Employee.name)
-            .join(Employee, Employee.id == Notification.employee_id)
-            .where(Notification.id.in_([int(i) for i in notification_ids]), Notification.emailed_at.is_(None),
-                   Employee.email.is_not(None), Employee.email != "")
-            .order_by(Notification.id)).all()
-        if not rows:
-            return 0
-        with _smtp() as smtp:
-            for row in rows:
-                claim = session.execute(update(Notification).where(Notification.id == row.id,
-                                                                   Notification.emailed_at.is_(None))
-                                        .values(emailed_at=clock.stamp()))
-                session.commit()
-                if not claim.rowcount:
-                    continue  # another run took it
-                try:
-                    smtp.send_message(_message(row.email, row.name, row.kind, row.message, row.link))
-                    sent += 1
-                except smtplib.SMTPException:
-                    log.exception("email of notification %s refused", row.id)
-                    session.execute(update(Notification).where(Notification.id == row.id).values(emailed_at=None))
-                    session.commit()
-    return sent
+        while run.sent + run.failed < limit:
+            token, rows = _claim(session, min(MAIL_BATCH, limit - run.sent - run.failed))
+            if not rows:
+                break
+            try:
+                smtp = _smtp()
+            except (OSError, smtplib.SMTPException) as error:
+                run.unreachable = _describe(error)
+                log.warning("SMTP server unreachable, %d emails wait: %s", len(rows), run.unreachable)
+                run.failed += _release(session, token, rows, run.unreachable)
+                break
+            with smtp:
+                for index, row in enumerate(rows):
+                    if not row.email:
+                        run.failed += _release(session, token, [row], "pegawai tidak lagi punya alamat email",
+                                               give_up=True)
+                        continue
+                    try:
+                        smtp.send_message(_message(row.email, row.name, row.kind, row.message, row.link))
+                    except smtplib.SMTPServerDisconnected as error:
+                        run.unreachable = _describe(error)
+                        run.failed += _release(session, token, rows[index:], run.unreachable)
+                        break
+                    except smtplib.SMTPException as error:  # this message refused (e.g. the address)
+                        log.warning("email of notification %s refused: %s", row.notification_id, error)
+                        run.failed += _release(session, token, [row], _describe(error))
+                        continue
+                    except OSError as error:  # the connection broke or timed out mid-send
+                        run.unreachable = _describe(error)
+                        run.failed += _release(session, token, rows[index:], run.unreachable)
+                        break
+                    _mark_sent(session, token, row)
+                    run.sent += 1
+            if run.unreachable:
+                break
+        run.waiting = session.scalar(select(func.count(MailOutbox.id)).where(MailOutbox.status != "SENT",
+                                                                             MailOutbox.status != "FAILED"))
+    return run
 
 
-def _enqueue_emails(ids: list[int]) -> None:
-    from kinerja.jobs.queue import enqueue
+def retry_failed_mail() -> int:
+    """Put the outbox's ``FAILED`` rows back in the queue with their attempts reset; return how many."""
+    result = db.session.execute(update(MailOutbox).where(MailOutbox.status == "FAILED")
+                                .values(status="PENDING", attempts=0))
+    return result.rowcount or 0
 
-    for start in range(0, len(ids), EMAIL_BATCH):
-        try:
-            enqueue("kinerja.execution.notifications.send_notification_emails", ids[start:start + EMAIL_BATCH])
-        except Exception:  # an email problem never undoes or breaks the committed work
-            log.exception("could not email notifications %s", ids[start:start + EMAIL_BATCH])
+
+def _start_sending() -> None:
+    """Queue the ``send_mail`` job when Redis is up; otherwise leave the outbox to the cron or the CLI."""
+    from kinerja.jobs.queue import queue_if_available
+
+    try:
+        queue_if_available("kinerja.jobs.tasks.send_mail", job_id=SEND_MAIL_JOB_ID)
+    except Exception:  # an email problem never undoes or breaks the committed work
+        log.exception("could not queue the send_mail job; the outbox waits for the next run")
 
 
 @event.listens_for(Session, "after_commit")
-def _email_after_commit(session: Session) -> None:
-    ids = session.info.pop(_PENDING_EMAIL, None)
-    if ids and _mail_configured():
-        _enqueue_emails(sorted(set(ids)))
+def _send_after_commit(session: Session) -> None:
+    if session.info.pop(_MAIL_WAITING, None) and _mail_configured():
+        _start_sending()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING_EMAIL, None)
+    session.info.pop(_MAIL_WAITING, None)

@@ -50,3 +50,6 @@ cron.register(tasks.remind_week_closing, QUEUE_NAME, cron="0 7 * * 0", name="rem
 cron.register(tasks.remind_week_closing, QUEUE_NAME, cron="0 12 * * 0", name="remind_week_closing_catch_up")
 # Visum waiting more than 3 working days: every working day at 07:00 WIB (the task skips holidays).
 cron.register(tasks.remind_overdue_approvals, QUEUE_NAME, cron="0 7 * * 1-5", name="remind_overdue_approvals")
+# Email of notifications: the outbox is drained after each commit when Redis is up; this run catches up
+# what waited (Redis was down, the server did not answer, a sender was killed mid-send).
+cron.register(tasks.send_mail, QUEUE_NAME, cron="*/5 * * * *", name="send_mail")

@@ -64,6 +64,22 @@ def enqueue(func: str | Callable, *args, job_id: str | None = None, **kwargs) ->
     return _run_in_process(func, args, kwargs, job_id)
 
 
+def queue_if_available(func: str | Callable, *args, job_id: str | None = None, **kwargs) -> JobRef | None:
+    """Queue ``func(*args, **kwargs)`` on RQ like ``enqueue``, but never run it here: None without Redis.
+
+    For work a web request must not wait for (sending email): when Redis is not configured or
+    down, a recurring run (cron) or a command does it later.
+    """
+    connection = redis_connection()
+    if connection is None:
+        return None
+    try:
+        return _enqueue_on_redis(connection, func, args, kwargs, job_id)
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        log.warning("Redis down (%s): %s left for its recurring run", exc, _name(func))
+        return None
+
+
 def _enqueue_on_redis(connection: Redis, func, args: tuple, kwargs: dict, job_id: str | None) -> JobRef:
     queue = Queue(QUEUE_NAME, connection=connection)
     if job_id is None:

@@ -98,3 +98,12 @@ def remind_overdue_approvals(now: str | None = None) -> dict:
     created = run_reminder(moment)
     db.session.commit()
     return {"created": created}
+
+
+# --- execution: email of notifications (the outbox, docs/feedback-notifications.md) ----------
+
+def send_mail() -> dict:
+    """Send the emails waiting in the outbox (queued after a commit when Redis is up, and every 5 minutes)."""
+    from kinerja.execution.notifications import send_pending_mail
+
+    return send_pending_mail().as_dict()
