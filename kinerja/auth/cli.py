@@ -69,6 +69,17 @@ def _commit() -> None:
         raise
 
 
+def _switch_account(nip: str, active: bool) -> None:
+    """Activate or deactivate NIP's account, or fail when it already is so."""
+    employee = _employee(nip)
+    who = f"{employee.name} (NIP {employee.nip})"
+    if services.user_for(employee).active == active:
+        _fail(f"Akun {who} sudah {'aktif' if active else 'nonaktif'}.")
+    services.set_active(None, employee, active)
+    _commit()
+    click.echo(f"Akun {who} diaktifkan kembali." if active else f"Akun {who} dinonaktifkan; semua sesinya berakhir.")
+
+
 def register(app) -> None:
     @app.cli.command("create-token")
     @click.argument("nip")
@@ -127,22 +138,10 @@ def register(app) -> None:
     @click.argument("nip")
     def deactivate_user(nip):
         """Deactivate NIP's account: its sessions end at once, it cannot log in and its API tokens stop working."""
-        employee = _employee(nip)
-        user = services.user_for(employee)
-        if not user.active:
-            _fail(f"Akun {employee.name} (NIP {employee.nip}) sudah nonaktif.")
-        services.set_active(None, employee, False)
-        _commit()
-        click.echo(f"Akun {employee.name} (NIP {employee.nip}) dinonaktifkan; semua sesinya berakhir.")
+        _switch_account(nip, active=False)
 
     @app.cli.command("activate-user")
     @click.argument("nip")
     def activate_user(nip):
         """Activate NIP's account again (its old sessions stay ended; its tokens work again unless revoked)."""
-        employee = _employee(nip)
-        user = services.user_for(employee)
-        if user.active:
-            _fail(f"Akun {employee.name} (NIP {employee.nip}) sudah aktif.")
-        services.set_active(None, employee, True)
-        _commit()
-        click.echo(f"Akun {employee.name} (NIP {employee.nip}) diaktifkan kembali.")
+        _switch_account(nip, active=True)
