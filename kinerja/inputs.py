@@ -1,7 +1,8 @@
 """Bounds on what a request may carry before any view reads it: ids in URLs, JSON depth, text.
 
-- ``<int:...>`` in a URL is at most a signed 64-bit integer (what both databases can compare
-  with an id column); a longer number does not match the route, so the answer is 404.
+- ``<int:...>`` in a URL is at most 2^31 - 1, what an id column holds (PostgreSQL ``integer``;
+  SQLAlchemy binds the value with an ``::INTEGER`` cast, so a larger one would fail there, and
+  SQLite cannot bind one above 2^63 at all); a larger number does not match the route: 404.
 - JSON too deeply nested for the parser (``RecursionError``) is invalid JSON like any other:
   ``request.get_json`` answers 400, or ``None`` when called with ``silent=True``.
 - Text with a lone surrogate (``"\\ud800"``, which JSON's ``\\u`` escapes can carry) cannot be
@@ -17,15 +18,15 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 MAX_BIGINT = 2**63 - 1  # a signed 64-bit integer: SQLite's INTEGER, PostgreSQL's bigint
-MAX_ID = 2**31 - 1  # an id column (PostgreSQL integer)
+MAX_INT = 2**31 - 1  # PostgreSQL's integer: every id and number column of the schema
 INVALID_TEXT = "berisi karakter yang tidak valid"
 
 
 class BoundedIntConverter(IntegerConverter):
-    """Flask's ``int`` converter, bounded to a signed 64-bit integer unless a route says less."""
+    """Flask's ``int`` converter, bounded to what an id column holds unless a route says otherwise."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_BIGINT)
+        kwargs.setdefault("max", MAX_INT)
         super().__init__(map, *args, **kwargs)
 
 

@@ -112,20 +112,21 @@ def test_hr_week_filter_out_of_range_is_422_with_the_message(client, people):  #
 # --- ids above 2^63 -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", [f"/execution/visum/{HUGE}/edit", f"/planning/skp/{HUGE}", f"/planning/rhk/{HUGE}",
-                                 f"/execution/pk/{2**63}/realisasi"])
-def test_a_page_id_above_2_63_is_404(client, people, url):  # noqa: F811
+                                 f"/execution/pk/{2**63}/realisasi", f"/planning/skp/{2**63 - 1}",
+                                 f"/planning/skp/{2**31}"])
+def test_a_page_id_above_an_id_column_is_404(client, people, url):  # noqa: F811
     login(client, people["hr"])
     assert client.get(url).status_code == 404
 
 
-def test_a_page_id_at_the_64_bit_limit_is_looked_up(client, people):  # noqa: F811
+def test_a_page_id_at_the_id_column_limit_is_looked_up(client, people):  # noqa: F811
     login(client, people["hr"])
-    assert client.get(f"/planning/skp/{2**63 - 1}").status_code == 404  # unknown, not an overflow
+    assert client.get(f"/planning/skp/{2**31 - 1}").status_code == 404  # unknown, not an overflow
 
 
 @pytest.mark.parametrize("url", [f"/api/v1/visum/{HUGE}/approve", f"/api/v1/visum/{2**63}/return",
-                                 f"/api/v1/skp/{HUGE}/submit"])
-def test_an_api_id_above_2_63_is_a_json_404(client, people, bearer, url):  # noqa: F811
+                                 f"/api/v1/skp/{HUGE}/submit", f"/api/v1/skp/{2**31}/approve"])
+def test_an_api_id_above_an_id_column_is_a_json_404(client, people, bearer, url):  # noqa: F811
     response = client.post(url, json={"reason": "x"}, headers=bearer)
     assert response.status_code == 404 and "error" in response.get_json()
 
@@ -138,8 +139,9 @@ def test_a_json_id_out_of_range_is_400(client, people, bearer, value):  # noqa: 
     assert counts() == before
 
 
-def test_a_json_integer_above_64_bits_is_400(client, people, bearer):  # noqa: F811
-    response = client.post("/api/v1/skp", json={"nip": people["pelaksana"].nip, "year": 2**64, "rhk": []},
+@pytest.mark.parametrize("year", [2**64, 2**31, -(2**31) - 1])
+def test_a_json_integer_beyond_an_integer_column_is_400(client, people, bearer, year):  # noqa: F811
+    response = client.post("/api/v1/skp", json={"nip": people["pelaksana"].nip, "year": year, "rhk": []},
                            headers=bearer)
     assert response.status_code == 400 and "di luar rentang" in response.get_json()["details"]["year"]
 

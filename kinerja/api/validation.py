@@ -2,9 +2,10 @@
 
 A *spec* tells what a field holds:
 
-- ``str``, ``int`` (a signed 64-bit integer), ``float``, ``bool``, ``Decimal``, ``date``
-  (``YYYY-MM-DD``, years 1900 to 9998), ``list``, ``dict``;
-- ``Int(min, max)``: an integer in a narrower range, e.g. ``ID`` for a database id;
+- ``str``, ``int`` (what an ``integer`` column holds: -2^31 to 2^31 - 1), ``float``, ``bool``,
+  ``Decimal``, ``date`` (``YYYY-MM-DD``, years 1900 to 9998), ``list``, ``dict``;
+- ``Int(min, max)``: an integer in another range, e.g. ``ID`` for a database id (1 to 2^31 - 1),
+  ``Int()`` for any signed 64-bit integer;
 - an ``Enum`` class: one of its values, exactly (UPPER_SNAKE words); the member is returned;
 - ``Object(required, optional)``: a nested JSON object checked the same way;
 - ``ListOf(spec, min_items=0)``: a list whose every item matches ``spec``;
@@ -35,7 +36,7 @@ from typing import Any
 from flask import abort, request
 
 from kinerja.errors import json_error
-from kinerja.inputs import INVALID_TEXT, MAX_BIGINT, MAX_ID, has_invalid_text, is_valid_text
+from kinerja.inputs import INVALID_TEXT, MAX_BIGINT, MAX_INT, has_invalid_text, is_valid_text
 from kinerja.rules.calendar import DATE_OUT_OF_RANGE, is_supported_date
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -69,8 +70,8 @@ class Int:
     max: int = MAX_BIGINT
 
 
-BIGINT = Int()
-ID = Int(1, MAX_ID)
+INTEGER = Int(-MAX_INT - 1, MAX_INT)  # PostgreSQL binds with ::INTEGER: a larger value would fail there
+ID = Int(1, MAX_INT)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _convert(spec, value, text: bool, path: str, errors: dict[str, str]):
                 raise FieldError("harus berupa true atau false")
             return value
         if spec is int:
-            spec = BIGINT
+            spec = INTEGER
         if isinstance(spec, Int):
             return _parse_int(spec, value, text)
         if spec in (float, Decimal):
