@@ -62,6 +62,15 @@ def test_iki_form_of_an_approved_skp_is_409_with_a_message(client, people, appro
     assert counts() == before
 
 
+@pytest.mark.parametrize("value", [" ", "x", "1.5"])
+def test_a_chosen_id_that_is_not_a_number_is_422(client, people, approved, value):  # noqa: F811
+    login(client, people["analis"])
+    before = counts()
+    response = client.post(f"/planning/skp/{approved.id}/revise", data={"dialog_id": value}, headers=HX)
+    assert response.status_code == 422 and "Pilih dialog kinerja" in response.get_data(as_text=True)
+    assert counts() == before
+
+
 # --- dates outside years 1900-9998 ----------------------------------------------------------------
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31"])

@@ -52,7 +52,11 @@ class IdChoiceField(OptionalChoiceField):
 
     @property
     def id_value(self) -> int | None:
-        return int(self.data) if self.data not in ("", None) else None
+        """Return the chosen id; None when empty or not a number (the choice check then says why)."""
+        try:
+            return int(self.data) if self.data not in ("", None) else None
+        except (TypeError, ValueError):  # " " or "x" posted by hand: validators run after a failed choice check
+            return None
 
 
 def _id_choices(rows, label, empty: str) -> list[SelectChoice]:
