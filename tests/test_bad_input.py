@@ -188,6 +188,37 @@ def test_a_form_cannot_carry_a_lone_surrogate(client, people):  # noqa: F811
     assert all(text.encode("utf-8") for text in stored)
 
 
+# --- a NUL character (PostgreSQL refuses it in any text, also as a query parameter) -----------------
+
+@pytest.mark.parametrize("url", ["/org/employees?q=%00", "/org/employees?q%00=1", "/org/employees/%00",
+                                 "/execution/inbox?nip=a%00b", "/planning/skp?year=%00"])
+def test_nul_in_a_query_string_or_path_is_400(client, people, url):  # noqa: F811
+    login(client, people["hr"])
+    response = client.get(url, headers=HX)
+    assert response.status_code == 400 and "karakter yang tidak valid" in response.get_data(as_text=True)
+
+
+def test_nul_in_a_form_is_400_and_stores_nothing(client, people):  # noqa: F811
+    login(client, people["pelaksana"])
+    before = counts()
+    response = client.post(f"/execution/visum/day/{THURSDAY.isoformat()}", headers=HX,
+                           data=b"activity=Rapat%00&output_quantity=1&output_unit=dokumen",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400 and "karakter yang tidak valid" in response.get_data(as_text=True)
+    assert counts() == before
+
+
+def test_nul_in_api_query_path_and_json_is_400(client, people, bearer):  # noqa: F811
+    listed = client.get("/api/v1/visum?nip=%00", headers=bearer)
+    assert listed.status_code == 400 and "karakter yang tidak valid" in listed.get_json()["error"]
+    assert client.get("/api/v1/employees/%00/assessor", headers=bearer).status_code == 400
+    before = counts()
+    posted = client.post("/api/v1/visum", json=visum_body(activity="Rapat\x00"), headers=bearer)
+    assert posted.status_code == 400
+    assert posted.get_json()["details"] == {"activity": "berisi karakter yang tidak valid"}
+    assert counts() == before
+
+
 # --- JSON nested too deep -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", ["/api/v1/visum", "/api/v1/skp", "/api/v1/visum/1/return"])
