@@ -140,6 +140,18 @@ def test_an_api_id_above_an_id_column_is_a_json_404(client, people, bearer, url)
     assert response.status_code == 404 and "error" in response.get_json()
 
 
+@pytest.mark.parametrize("value", [HUGE, str(2**31), "0", "-1"])
+def test_a_posted_id_out_of_range_is_refused_by_the_form(client, people, value):  # noqa: F811
+    login(client, people["direktur"])
+    before = counts()
+    reply = client.post(f"/execution/feedback/{people['pelaksana'].nip}", headers=HX,
+                        data={"body": "Bagus.", "perilaku": "BERORIENTASI_PELAYANAN", "parent_id": value})
+    assert reply.status_code == 422
+    marked = client.post("/execution/notifications", data={"notification_id": value}, headers=HX)
+    assert marked.status_code == 400
+    assert counts() == before
+
+
 @pytest.mark.parametrize("value", [2**63, 2**31, -(2**63) - 1, 0])
 def test_a_json_id_out_of_range_is_400(client, people, bearer, value):  # noqa: F811
     before = counts()

@@ -4,13 +4,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from kinerja.org.forms import IdField
+
 
 class FeedbackForm(FlaskForm):
     """A comment, a reply (``parent_id``), about a piece of evidence (``evidence_id``) or a behaviour (``perilaku``)."""
 
     body = TextAreaField("Umpan balik")
-    parent_id = IntegerField(validators=[Optional()])
-    evidence_id = IntegerField(validators=[Optional()])
+    parent_id = IdField()
+    evidence_id = IdField()
     perilaku = StringField(validators=[Optional()])
 
     @property
@@ -22,6 +24,6 @@ class FeedbackForm(FlaskForm):
 class MarkReadForm(FlaskForm):
     """Mark one notification read, or all of them."""
 
-    notification_id = IntegerField(validators=[Optional()])
+    notification_id = IdField()
     all = BooleanField()
     page = IntegerField(validators=[Optional()])

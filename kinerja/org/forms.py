@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from kinerja.inputs import MAX_INT
 from kinerja.org import queries
 from kinerja.rules.calendar import DATE_OUT_OF_RANGE, is_supported_date
 from kinerja.rules.vocabulary import JENJANG_LABELS, ActingKind
@@ -27,6 +28,18 @@ class IsoDateField(DateField):
         if self.data is not None and not is_supported_date(self.data):
             self.data = None  # 9999-12-31 would overflow the week and range arithmetic after it
             raise ValueError(DATE_OUT_OF_RANGE)
+
+
+class IdField(IntegerField):
+    """A row id a page posts back (a hidden field): empty, or 1 to 2^31 - 1 like an id column.
+
+    Without the bound, 99999999999999999999 reached the database (SQLite cannot bind it, PostgreSQL
+    refuses it for an ``integer``): the form now refuses it as an invalid choice (422).
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        bounds = [Optional(), NumberRange(min=1, max=MAX_INT, message="Pilihan tidak valid.")]
+        super().__init__(label, bounds + list(validators or []), **kwargs)
 
 
 class ChoiceField(SelectField):
