@@ -142,7 +142,8 @@ def test_transfer_without_htmx_redirects_with_a_flash(hr_client, people, approve
 @pytest.mark.parametrize("data, message", [
     ({"transfer-unit": "TIDAK-ADA", "transfer-on": "2026-01-15"}, "Kode unit kerja tidak dikenal."),
     ({"transfer-unit": "DIT2", "transfer-on": "2026-13-01"}, "Tanggal tidak valid"),
-    ({"transfer-unit": "DIT2", "transfer-on": "0026-01-15"}, "Tanggal harus antara tahun 2000 dan 2100."),
+    ({"transfer-unit": "DIT2", "transfer-on": "1926-01-15"}, "Tanggal harus antara tahun 2000 dan 2100."),
+    ({"transfer-unit": "DIT2", "transfer-on": "0026-01-15"}, "Tanggal di luar rentang yang didukung"),  # any form
     ({"transfer-unit": "", "transfer-on": "2026-01-15"}, "Kode unit kerja wajib diisi."),
     ({"transfer-unit": "DIT", "transfer-on": "2026-01-15"}, "Unit kerja baru sama dengan unit kerja sekarang."),
 ])
