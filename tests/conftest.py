@@ -1,6 +1,7 @@
 """Shared fixtures. The database is SQLite by default; set KINERJA_TEST_DATABASE_URL
 (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5433/kinerja_test``) to run on PostgreSQL."""
 
+import contextlib
 import os
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import text
 from kinerja import create_app
 from kinerja.extensions import db
 from tests import factories
+from tests.live import serving
 
 
 @pytest.fixture(scope="session")
@@ -190,3 +192,13 @@ def redis_client(redis_url):
     yield client
     client.flushdb()
     client.close()
+
+
+@pytest.fixture
+def serve(app):
+    """Return ``serve(wsgi_app=None) -> (host, port)``: the app over real HTTP until the test ends."""
+    with contextlib.ExitStack() as stack:
+        def start(wsgi_app=None):
+            return "127.0.0.1", stack.enter_context(serving(wsgi_app or app))
+
+        yield start

@@ -1,24 +1,20 @@
 """Fixtures of the API tests: a real threaded HTTP server for tests of simultaneous requests."""
 
 import json
-import threading
 import urllib.error
 import urllib.request
 
 import pytest
-from werkzeug.serving import make_server
 
 
 @pytest.fixture
-def live_api(app):
+def live_api(serve):
     """Serve the test app with werkzeug's threaded server on 127.0.0.1; return a function that POSTs JSON.
 
     The function answers ``(status, headers, body)``; rows a test commits are what the server sees.
     """
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="api-live-server", daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
+    host, port = serve()
+    base = f"http://{host}:{port}"
 
     def post(path: str, body: dict, headers: dict) -> tuple[int, dict, dict]:
         request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
@@ -29,6 +25,4 @@ def live_api(app):
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), json.loads(error.read() or b"{}")
 
-    yield post
-    server.shutdown()
-    thread.join(10)
+    return post

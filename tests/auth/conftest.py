@@ -1,9 +1,5 @@
-"""A real threaded HTTP server for the login race and session tests, and a small stdlib client.
-
-The server serves the same app object as the ``app`` fixture (or a WSGI wrapper around it), so
-rows a test commits are what the server's threads read; each request runs in its own thread,
-app context and database session, as under gunicorn's threads.
-"""
+"""A small stdlib browser and a hash-check counter for the login race and session tests; the
+server is the ``serve`` fixture (tests/conftest.py, tests/live.py)."""
 
 import http.client
 import threading
@@ -11,30 +7,10 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
 from kinerja.auth import services
 
 USER_AGENT = "kinerja-tests/1.0"
-
-
-@pytest.fixture
-def serve(app):
-    """Return ``serve(wsgi_app=None) -> (host, port)``: serve the app over HTTP until the test ends."""
-    servers = []
-
-    def start(wsgi_app=None):
-        server = make_server("127.0.0.1", 0, wsgi_app or app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, name="auth-live-server", daemon=True)
-        thread.start()
-        servers.append((server, thread))
-        return "127.0.0.1", server.server_port
-
-    yield start
-    for server, thread in servers:
-        server.shutdown()
-        thread.join(10)
-        server.server_close()
 
 
 class Browser:
@@ -122,25 +98,3 @@ def hash_checks(monkeypatch):
     checks = HashChecks(monkeypatch)
     yield checks
     checks.release.set()
-
-
-def at_once(calls) -> list:
-    """Run the callables each in its own thread, released together by a barrier; return their results."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-    errors: list = []
-
-    def run(index, call):
-        try:
-            barrier.wait(30)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 — reported to the test below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not errors, errors
-    return results

@@ -12,8 +12,9 @@ from kinerja.audit.models import AuditEntry
 from kinerja.auth import services
 from kinerja.auth.models import User
 from kinerja.extensions import db
-from tests.auth.conftest import Browser, at_once
+from tests.auth.conftest import Browser
 from tests.factories import PASSWORD
+from tests.live import at_once
 
 WRONG = "bukan-sandinya"
 

@@ -11,8 +11,9 @@ from kinerja.auth.access import SESSION_VERSION_KEY
 from kinerja.auth.models import User
 from kinerja.auth.services import create_token
 from kinerja.extensions import db, login_manager
-from tests.auth.conftest import USER_AGENT, Browser, at_once
+from tests.auth.conftest import USER_AGENT, Browser
 from tests.factories import PASSWORD
+from tests.live import at_once
 
 PAGE = "/execution/inbox"
 

@@ -8,15 +8,12 @@ the data is consistent: one visum, as many evidence rows and files as uploads an
 """
 
 import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
 import pytest
 import requests
 import time_machine
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from kinerja.audit.models import AuditEntry
 from kinerja.execution import evidence as evidence_services
@@ -24,6 +21,7 @@ from kinerja.execution import services
 from kinerja.execution.models import Evidence, Visum
 from kinerja.extensions import db
 from tests.factories import PASSWORD
+from tests.live import at_once
 
 START = datetime(2026, 1, 15, 3, 0, tzinfo=UTC)  # Thursday 10:00 WIB (before the February gate)
 THURSDAY = date(2026, 1, 15)
@@ -41,13 +39,9 @@ def clock_ticking(request):
 
 
 @pytest.fixture
-def server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="concurrent-writes", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+def server(serve):
+    host, port = serve()
+    return f"http://{host}:{port}"
 
 
 @pytest.fixture
@@ -67,19 +61,14 @@ def owner(app, clock_ticking, make_unit, make_employee, make_user, server):
 
 def burst(owner, requests_to_send):
     """Send every (path, data, files) at once from its own thread; return [(status, text)] in order."""
-    barrier = threading.Barrier(len(requests_to_send))
-
-    def send(item):
-        path, data, files = item
+    def send(path, data, files):
         with requests.Session() as browser:
             browser.cookies.update(owner["cookies"])
-            barrier.wait(timeout=30)
             answer = browser.post(owner["base"] + path, data=data, files=files, headers=HX, timeout=120,
                                   allow_redirects=False)
             return answer.status_code, answer.text
 
-    with ThreadPoolExecutor(max_workers=len(requests_to_send)) as pool:
-        return list(pool.map(send, requests_to_send))
+    return at_once([lambda item=item: send(*item) for item in requests_to_send])
 
 
 def check_answers(answers, allowed=ALLOWED):
