@@ -26,7 +26,7 @@ from kinerja.auth.models import User
 from kinerja.extensions import db
 from kinerja.org import services as org_services
 from kinerja.org.models import ActingAssignment, DelegationOverride, Employee, Unit
-from kinerja.rules.vocabulary import JENJANG_LABELS, ROLE_LABELS, TIMEZONE_LABELS
+from kinerja.rules.vocabulary import JENJANG_LABELS, ROLE_LABELS, TIMEZONE_LABELS, WIB
 
 DEMO_PASSWORD = "demo-kinerja-2024"
 
@@ -441,7 +441,7 @@ def _login(spec: PersonSpec, unit: Unit) -> DemoLogin:
     if spec.roles:
         role = f"{role}; {', '.join(ROLE_LABELS.get(r, r) for r in spec.roles)}"
     unit_name = unit.name
-    if unit.effective_timezone != "Asia/Jakarta":
+    if unit.effective_timezone != WIB:
         unit_name = f"{unit_name} ({TIMEZONE_LABELS.get(unit.effective_timezone, unit.effective_timezone)})"
     return DemoLogin(key=spec.key, nip=spec.nip, password=DEMO_PASSWORD, name=spec.name, role=role,
                      unit=unit_name, hint=spec.hint)

@@ -123,7 +123,7 @@ def build_visum(demo: Demo) -> None:
     """
     now = clock.now()
     for key, employee in demo.people.items():
-        tz = services.employee_timezone(employee)
+        tz = clock.zone_of(employee)
         previous, current = recent_days(week_rules.local_date(now, tz))
         assessor = resolve_for(employee).assessor
         group = _group(employee)

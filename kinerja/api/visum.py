@@ -190,8 +190,7 @@ def list_visum():
     """List an employee's visum of a date range (himself, his assessor chain, HR), each with status and locked."""
     args = query_args(optional={"nip": str, "from": date, "to": date})
     employee = get_employee_or_404(args["nip"]) if args["nip"] else _actor()
-    now = clock.now()
-    today = week_rules.local_date(now, services.employee_timezone(employee))
+    today = clock.today_for(employee)
     start, end = _date_range(args["from"], args["to"], today)
     if end < start:
         reject({"to": "tidak boleh sebelum tanggal from"})

@@ -59,9 +59,7 @@ def unauthorized():
 
 def _minutes_until(until) -> int:
     """Return the whole minutes left until a naive-UTC or aware moment (at least 1)."""
-    now = clock.now()
-    if until.tzinfo is None:
-        now = now.replace(tzinfo=None)
+    now = clock.stamp() if until.tzinfo is None else clock.now()
     return max(1, math.ceil((until - now).total_seconds() / 60))
 
 

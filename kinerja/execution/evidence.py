@@ -19,7 +19,7 @@ import secrets
 import warnings
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, send_file
@@ -308,7 +308,7 @@ def _open_for_evidence(actor, visum: Visum) -> VisumStatus:
 
 def _touch(visum: Visum, status: VisumStatus, now: datetime) -> dict:
     before = {"status": visum.status}
-    visum.status, visum.updated_at = status.value, now.astimezone(UTC).replace(tzinfo=None)
+    visum.status, visum.updated_at = status.value, clock.stamp(now)
     # always an UPDATE with the version check, even within one clock tick: simultaneous evidence
     # changes to one visum serialise (the loser answers 409) and the evidence limit holds
     flag_modified(visum, "updated_at")
@@ -347,7 +347,7 @@ def add_file_evidence(actor, visum: Visum, upload) -> Evidence:
     stored = store_upload(upload)
     evidence = Evidence(visum_id=visum.id, kind="FILE", stored_name=stored.stored_name,
                         original_name=stored.original_name, content_type=stored.content_type, size=stored.size,
-                        created_at=now.astimezone(UTC).replace(tzinfo=None))
+                        created_at=clock.stamp(now))
     db.session.add(evidence)
     status_before = _touch(visum, status, now)
     db.session.flush()
@@ -365,7 +365,7 @@ def add_link_evidence(actor, visum: Visum, url: str) -> Evidence:
     status = _open_for_evidence(actor, visum)
     text = _check_link(url)
     _ensure_room(visum)
-    evidence = Evidence(visum_id=visum.id, kind="LINK", url=text, created_at=now.astimezone(UTC).replace(tzinfo=None))
+    evidence = Evidence(visum_id=visum.id, kind="LINK", url=text, created_at=clock.stamp(now))
     db.session.add(evidence)
     status_before = _touch(visum, status, now)
     db.session.flush()

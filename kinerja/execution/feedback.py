@@ -7,7 +7,7 @@ replies in threads about him; HR reads. Feedback is not bound by the week lock. 
 audit row and never commit. Choices: ``docs/feedback-notifications.md``.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -95,7 +95,7 @@ def post_feedback(actor: Employee | None, employee: Employee, *, body: str, topi
     item = Feedback(employee_id=employee.id, topic=topic, visum_id=visum.id if visum is not None else None,
                     evidence_id=evidence.id if evidence is not None else None, perilaku=perilaku,
                     parent_id=root.id if root is not None else None, author_id=actor.id, body=text,
-                    created_at=(now or clock.now()).astimezone(UTC).replace(tzinfo=None))
+                    created_at=clock.stamp(now))
     db.session.add(item)
     db.session.flush()
     record(actor, "feedback.create", "feedback", item.id, None, snapshot(item, FEEDBACK_FIELDS))

@@ -11,7 +11,7 @@ from kinerja import clock
 from kinerja.execution import locking
 from kinerja.execution.holidays import holidays
 from kinerja.execution.models import SkpSync, Visum, VisumBlock, WeekLock, WeekReopening
-from kinerja.execution.services import configured_sync_day, employee_timezone
+from kinerja.execution.services import configured_sync_day
 from kinerja.execution.sync import latest_sync
 from kinerja.execution.visum_queries import leave_days
 from kinerja.extensions import db
@@ -62,7 +62,7 @@ def _days_outside(positions, first: date, last: date) -> set[date]:
 
 def employee_weeks(employee: Employee, now: datetime, count: int = 8) -> list[WeekRow]:
     """Return the employee's last ``count`` weeks, newest first: completeness, state and reopenings."""
-    tz = employee_timezone(employee)
+    tz = clock.zone_of(employee)
     today = week_rules.local_date(now, tz)
     mondays = [week_rules.week_start(today) - ONE_WEEK * n for n in range(count)]
     first, last = mondays[-1], mondays[0] + timedelta(days=6)
@@ -208,7 +208,7 @@ def compliance_of_unit(monday: date, unit: Unit) -> list[tuple[WeekLock, Employe
 
 # --- what the scheduled jobs have recorded -------------------------------------------------------------
 
-SYNC_TIMEZONE = "Asia/Jakarta"  # the sync job runs on the WIB calendar (kinerja/jobs/cron.py)
+SYNC_TIMEZONE = clock.JOBS_ZONE  # the sync job runs on the WIB calendar (kinerja/jobs/cron.py)
 
 
 @dataclass
@@ -248,7 +248,7 @@ class SyncStatus:
         """Write when the last run happened, in WIB: ``06-02-2026 00.30 WIB``."""
         if self.last_run is None:
             return None
-        moment = self.last_run.ran_at.replace(tzinfo=UTC).astimezone(week_rules.zone(SYNC_TIMEZONE))
+        moment = clock.local(self.last_run.ran_at, SYNC_TIMEZONE)
         return f"{moment:%d-%m-%Y %H.%M} WIB"
 
 

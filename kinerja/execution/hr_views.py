@@ -34,7 +34,7 @@ def _page_size() -> int:
 
 
 def _year_today() -> int:
-    return clock.today(current_app.config["DEFAULT_TIMEZONE"]).year
+    return clock.today().year
 
 
 @bp.app_template_global("sync_status")
@@ -64,7 +64,7 @@ def _weeks_context(employee, *, form=None, decline_forms=None) -> dict:
         reason = None if asked is None else f"Atas permintaan pegawai{': ' + asked.note if asked.note else ''}."
         form = ReopenForm(formdata=None, weeks=_reopenable(rows, requests),
                           week_start=asked.week_start.isoformat() if asked else None, reason=reason)
-    tz = services.employee_timezone(employee)
+    tz = clock.zone_of(employee)
     return {"employee": employee, "weeks": rows, "reopen_form": form, "timezone": tz,
             "timezone_label": week_rules.timezone_label(tz), "requests": requests,
             "decline_forms": decline_forms or {}, "week_words": hr_queries.week_label}
@@ -203,7 +203,7 @@ def hr_compliance():
     unit = form.unit_obj
     # a week is closed everywhere once its Monday is a week behind the WIB calendar (WIT and WITA close earlier)
     context = {"form": form, "monday": monday, "unit": unit, "units": None, "people": None, "latest": latest,
-               "week_open": monday is not None and monday + timedelta(days=7) > clock.today("Asia/Jakarta"),
+               "week_open": monday is not None and monday + timedelta(days=7) > clock.today_in(clock.JOBS_ZONE),
                "latest_label": hr_queries.week_label(latest) if latest is not None else None}
     if monday is not None and unit is not None:
         context["people"] = hr_queries.compliance_of_unit(monday, unit)

@@ -20,7 +20,6 @@ from kinerja import clock
 from kinerja.auth.access import acting_for, acting_for_select
 from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Evidence, Feedback, Visum
-from kinerja.execution.services import employee_timezone
 from kinerja.extensions import db
 from kinerja.org.models import AssessorLink, Employee
 from kinerja.rules import week as week_rules
@@ -109,7 +108,7 @@ def inbox_item(visum: Visum, now: datetime | None = None, free_days: frozenset[d
         return InboxItem(visum)  # a decided row shows no waiting time (and needs no unit)
     now = now or clock.now()
     free_days = holidays() if free_days is None else free_days
-    tz = employee_timezone(visum.employee)
+    tz = clock.zone_of(visum.employee)
     since = week_rules.local_date(waiting_since(visum).replace(tzinfo=UTC), tz)
     today = week_rules.local_date(now, tz)
     return InboxItem(visum, approval_waiting_days(since, today, free_days),

@@ -78,7 +78,7 @@ def lock_week(now: datetime | None = None) -> LockResult:
     if now > real_now:
         raise PlanningRuleError(f"Waktu acuan {now:%Y-%m-%dT%H:%M:%SZ} masih di masa depan; lock-week hanya "
                                 "mencatat minggu yang sudah ditutup.", "now", code="NOW_IN_FUTURE")
-    stamp = now.replace(tzinfo=None)
+    stamp = clock.stamp(now)
     result = LockResult(now)
     free_days = holidays()
     active = _active_reopenings(stamp)

@@ -1,13 +1,13 @@
 """The notification page (newest first, paged; mark one or all read, HTMX) and the unread counter in the top bar."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from kinerja import clock
 from kinerja.execution import bp, notifications
 from kinerja.execution.feedback_forms import MarkReadForm
-from kinerja.execution.services import employee_timezone
 from kinerja.extensions import db
 from kinerja.htmx import is_htmx, render_page_or_partial
 from kinerja.rules import week as week_rules
@@ -24,9 +24,8 @@ def local_time(moment: datetime | None) -> str:
     """Write a stored (naive UTC) timestamp in the viewer's unit zone: ``15-01-2026 10.00 WIB``."""
     if moment is None:
         return ""
-    tz = (employee_timezone(current_user.employee) if current_user.is_authenticated and current_user.employee
-          else current_app.config.get("DEFAULT_TIMEZONE") or "Asia/Jakarta")
-    local = week_rules.local_now(moment.replace(tzinfo=UTC), tz)
+    tz = clock.zone_of(current_user.employee if current_user.is_authenticated else None)
+    local = clock.local(moment, tz)
     return f"{local:%d-%m-%Y %H.%M} {week_rules.timezone_label(tz, local)}"
 
 

@@ -50,10 +50,6 @@ INBOX_LINK = "/execution/inbox"  # execution.inbox
 _MAIL_WAITING = "kinerja.mail_waiting"  # Session.info key: this transaction wrote outbox rows
 
 
-def _stamp(now: datetime | None) -> datetime:
-    return (now or clock.now()).astimezone(UTC).replace(tzinfo=None)
-
-
 def _insert_new(rows: list[dict]) -> list[int]:
     """Insert notification rows, skipping any whose (employee, key) exists; return the new ids."""
     if not rows:
@@ -77,7 +73,7 @@ def notify(employee: Employee, kind: str, key: str, message: str, link: str | No
     if kind not in KIND_LABELS:
         raise ValueError(f"unknown notification kind {kind!r}")
     ids = _insert_new([{"employee_id": employee.id, "kind": kind, "key": key[:120], "message": message,
-                        "link": link, "created_at": _stamp(now)}])
+                        "link": link, "created_at": clock.stamp(now)}])
     return db.session.get(Notification, ids[0]) if ids else None
 
 
@@ -133,7 +129,7 @@ def remind_week_closing(now: datetime | None = None) -> int:
     lock (``kinerja.execution.locking``); one SELECT and one multi-row INSERT per zone.
     """
     now = (now or clock.now()).astimezone(UTC)
-    stamp, free_days, created = _stamp(now), holidays(), 0
+    stamp, free_days, created = clock.stamp(now), holidays(), 0
     for tz in _zones_in_use():
         today = week_rules.local_date(now, tz)
         if not week_rules.week_closing_soon(today, now, tz):
@@ -170,7 +166,7 @@ def _overdue_condition(now: datetime, holidays):
         cutoff = overdue_cutoff(week_rules.local_date(now, tz), holidays)
         midnight = datetime.combine(cutoff + timedelta(days=1), time(0), tzinfo=week_rules.zone(tz))
         conditions.append((Unit.effective_timezone == tz)
-                          & (Visum.updated_at < midnight.astimezone(UTC).replace(tzinfo=None)))
+                          & (Visum.updated_at < clock.stamp(midnight)))
     return or_(*conditions) if conditions else None
 
 
@@ -216,19 +212,19 @@ def remind_overdue_approvals(now: datetime | None = None) -> int:
     """Remind every assessor (and his PLT/PLH) with visum waiting more than 3 working days, once a day.
 
     One ``APPROVAL_OVERDUE`` notification per person and day (key ``overdue:<date>``, the date in
-    ``DEFAULT_TIMEZONE``) with the count; return how many were created.
+    the default zone, ``clock.default_zone()``) with the count; return how many were created.
     """
     now = (now or clock.now()).astimezone(UTC)
     counts = waiting_counts(now=now, overdue=True)
     if not counts:
         return 0
-    today = week_rules.local_date(now, current_app.config.get("DEFAULT_TIMEZONE") or "Asia/Jakarta")
+    today = week_rules.local_date(now, clock.default_zone())
     per_person: dict[int, int] = defaultdict(int)
     acting = _acting_for_heads(today)
     for assessor_id, count in counts.items():
         for person in {assessor_id, *acting.get(assessor_id, ())}:
             per_person[person] += count
-    key, stamp = f"overdue:{today.isoformat()}", _stamp(now)
+    key, stamp = f"overdue:{today.isoformat()}", clock.stamp(now)
     return len(_insert_new([
         {"employee_id": person, "kind": "APPROVAL_OVERDUE", "key": key, "link": INBOX_LINK, "created_at": stamp,
          "message": f"{count} visum menunggu persetujuan Anda lebih dari {APPROVAL_LIMIT} hari kerja."}
@@ -259,7 +255,7 @@ def mark_read(employee: Employee, notification_id: int | None = None, now: datet
     stmt = update(Notification).where(Notification.employee_id == employee.id, Notification.read_at.is_(None))
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
-    result = db.session.execute(stmt.values(read_at=_stamp(now)).execution_options(synchronize_session=False))
+    result = db.session.execute(stmt.values(read_at=clock.stamp(now)).execution_options(synchronize_session=False))
     for item in db.session.identity_map.values():
         if isinstance(item, Notification) and item.employee_id == employee.id:
             db.session.expire(item)

@@ -12,7 +12,7 @@ value before and after. Realisation of an IKU is keyed by unit, year, IKU code a
 survives a Perubahan PK. Choices: ``docs/realisasi.md``.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -34,7 +34,6 @@ IKI_REALISASI_FIELDS = ("skp_id", "iki_id", "period", "value", "note", "entered_
 DIALOG_FIELDS = ("unit_id", "year", "held_on", "period", "participants", "summary", "follow_up", "recorded_by_id")
 MAX_TEXT = 4000
 MAX_URL = 2000
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 
 # --- who ---------------------------------------------------------------------------------------
@@ -60,14 +59,6 @@ def can_record_iki_realisasi(actor: Employee | None, skp: Skp) -> bool:
 
 
 # --- input values ------------------------------------------------------------------------------
-
-def _stamp(now: datetime) -> datetime:
-    return now.astimezone(UTC).replace(tzinfo=None)
-
-
-def _timezone(unit: Unit | None) -> str:
-    return (unit.effective_timezone if unit is not None else None) or DEFAULT_TIMEZONE
-
 
 def _value(value) -> float:
     return non_negative(value, "value", "Nilai realisasi")
@@ -157,7 +148,7 @@ def record_iku_realisasi(actor: Employee | None, pk: PerjanjianKinerja, iku_code
     if code not in {iku.code for iku in pk.iku}:
         raise PlanningRuleError(f"IKU {iku_code!r} tidak ada pada Perjanjian Kinerja ini.", "iku_code",
                                 code="UNKNOWN_IKU")
-    period = _period(period, pk.year, local_date(now, _timezone(pk.unit)))
+    period = _period(period, pk.year, local_date(now, clock.zone_of_unit(pk.unit)))
     number = _value(value)
     note = _optional_text(note, "note", "Catatan")
     url = _evidence_url(evidence_url)
@@ -176,7 +167,7 @@ def record_iku_realisasi(actor: Employee | None, pk: PerjanjianKinerja, iku_code
     row = find_iku_realisasi(pk.unit_id, pk.year, code, period)
     before = snapshot(row, IKU_REALISASI_FIELDS) if row is not None else None
     if row is None:
-        row = IkuRealisasi(unit_id=pk.unit_id, year=pk.year, iku_code=code, period=period, created_at=_stamp(now))
+        row = IkuRealisasi(unit_id=pk.unit_id, year=pk.year, iku_code=code, period=period, created_at=clock.stamp(now))
         db.session.add(row)
     row.pk_id = pk.id
     if url is not None:
@@ -194,7 +185,7 @@ def _save(actor, row, before: dict | None, value: float, note: str | None, now: 
     row.value = value
     row.note = note
     row.entered_by_id = actor.id if actor is not None else None
-    row.updated_at = _stamp(now)
+    row.updated_at = clock.stamp(now)
     db.session.flush()
     after = snapshot(row, fields)
     if before != after:
@@ -225,7 +216,7 @@ def record_iki_realisasi(actor: Employee | None, skp: Skp, iki_id, period: str, 
     if iki is None:
         raise PlanningRuleError("IKI tidak ada pada SKP ini.", "iki_id", code="UNKNOWN_IKI")
     employee = db.session.get(Employee, skp.employee_id)
-    period = _period(period, skp.year, local_date(now, _timezone(employee.unit if employee else skp.unit)),
+    period = _period(period, skp.year, local_date(now, clock.zone_of_unit(employee.unit if employee else skp.unit)),
                      start=skp.period_start, end=skp.period_end)
     number = _value(value)
     note = _optional_text(note, "note", "Catatan")
@@ -234,7 +225,7 @@ def record_iki_realisasi(actor: Employee | None, skp: Skp, iki_id, period: str, 
                                                        IkiRealisasi.period == period))
     before = snapshot(row, IKI_REALISASI_FIELDS) if row is not None else None
     if row is None:
-        row = IkiRealisasi(skp_id=skp.id, iki_id=iki.id, period=period, created_at=_stamp(now))
+        row = IkiRealisasi(skp_id=skp.id, iki_id=iki.id, period=period, created_at=clock.stamp(now))
         db.session.add(row)
     return _save(actor, row, before, number, note, now, IKI_REALISASI_FIELDS, "iki")
 
@@ -282,7 +273,7 @@ def record_dialog_organisasi(actor: Employee | None, unit: Unit, *, year: int, h
         raise NotAllowed("Hanya Pengelola Kinerja atau kepala unit yang dapat mencatat Dialog Penilaian Kinerja "
                          "Organisasi.", code="NOT_ALLOWED")
     now = now or clock.now()
-    today = local_date(now, _timezone(unit))
+    today = local_date(now, clock.zone_of_unit(unit))
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         raise PlanningRuleError("Tahun tidak valid.", "year", code="INVALID")
     if not isinstance(held_on, date):
@@ -298,7 +289,7 @@ def record_dialog_organisasi(actor: Employee | None, unit: Unit, *, year: int, h
         participants=_text(participants, "participants", "Peserta"),
         summary=_text(summary, "summary", "Ringkasan pembahasan"),
         follow_up=_optional_text(follow_up, "follow_up", "Tindak lanjut"),
-        recorded_by_id=actor.id if actor is not None else None, created_at=_stamp(now))
+        recorded_by_id=actor.id if actor is not None else None, created_at=clock.stamp(now))
     db.session.add(dialog)
     db.session.flush()
     record(actor, "dialog_organisasi.create", "dialog_organisasi", dialog.id, None, snapshot(dialog, DIALOG_FIELDS))

@@ -36,7 +36,6 @@ from kinerja.planning.skp_forms import YearForm
 from kinerja.refusals import perform
 from kinerja.rules.capaian import DEFAULT_CAP, open_periods, period_label
 from kinerja.rules.planning import format_number
-from kinerja.rules.week import local_date
 
 
 def _me():
@@ -59,7 +58,7 @@ def _render(page: str, partial: str, status: int = 200, **context):
 
 
 def _today(unit) -> date:
-    return local_date(clock.now(), unit.effective_timezone or "Asia/Jakarta")
+    return clock.today_in(clock.zone_of_unit(unit))
 
 
 def _pk_or_404(pk_id: int) -> PerjanjianKinerja:
@@ -247,7 +246,7 @@ def _year() -> int:
     form = YearForm(formdata=request.args)
     if form.validate() and form.year.data:
         return form.year.data
-    return clock.today(current_app.config.get("DEFAULT_TIMEZONE", "Asia/Jakarta")).year
+    return clock.today().year
 
 
 def _dialog_context(unit, year: int, form=None) -> dict:

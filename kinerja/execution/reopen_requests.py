@@ -8,7 +8,7 @@ to every HR officer when asked, to the employee when answered. Nothing here comm
 ``docs/hr-pages.md``, "Requests to reopen a week".
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -20,7 +20,7 @@ from kinerja.auth.models import RoleGrant, User
 from kinerja.execution.hr_queries import week_label
 from kinerja.execution.models import WeekReopening, WeekReopenRequest
 from kinerja.execution.notifications import notify, week_link
-from kinerja.execution.services import HR_ROLES, employee_timezone, is_writable
+from kinerja.execution.services import HR_ROLES, is_writable
 from kinerja.extensions import db
 from kinerja.org.models import Employee
 from kinerja.rules import week as week_rules
@@ -29,10 +29,6 @@ from kinerja.rules.planning import NotAllowed, PlanningRuleError, WrongState
 MAX_NOTE = 500
 OPEN, GRANTED, DECLINED = "OPEN", "GRANTED", "DECLINED"
 HR_WEEKS_LINK = "/execution/hr/weeks?nip={nip}"  # execution.hr_weeks; text, so no request is needed
-
-
-def _stamp(now: datetime) -> datetime:
-    return now.astimezone(UTC).replace(tzinfo=None)
 
 
 def _optional_text(value, field: str, label: str) -> str | None:
@@ -107,7 +103,7 @@ def request_reopening(actor: Employee, employee: Employee, week_start: date, not
         raise WrongState("Permintaan pembukaan minggu ini sudah dikirim dan menunggu Kepegawaian.",
                          code="REQUEST_OPEN")
     item = WeekReopenRequest(employee_id=employee.id, week_start=week_start, note=text, status=OPEN,
-                             created_at=_stamp(now))
+                             created_at=clock.stamp(now))
     db.session.add(item)
     db.session.flush()
     record(actor, "week_reopen_request.create", "week_reopen_request", item.id, None, _facts(item))
@@ -140,7 +136,7 @@ def decline_request(actor: Employee | None, item: WeekReopenRequest, reason: str
     now = now or clock.now()
     before = _facts(item)
     item.status, item.decline_reason = DECLINED, text
-    item.decided_at, item.decided_by_id = _stamp(now), actor.id if actor is not None else None
+    item.decided_at, item.decided_by_id = clock.stamp(now), actor.id if actor is not None else None
     record(actor, "week_reopen_request.decline", "week_reopen_request", item.id, before, _facts(item), text)
     notify(item.employee, "REOPEN_ANSWER", f"reopen_request:{item.id}:declined",
            f"Permintaan pembukaan minggu {week_label(item.week_start)} ditolak Kepegawaian: {text}",
@@ -161,10 +157,10 @@ def grant_requests(actor: Employee | None, reopening: WeekReopening,
         return []
     before = _facts(item)
     item.status, item.reopening_id = GRANTED, reopening.id
-    item.decided_at, item.decided_by_id = _stamp(now), actor.id if actor is not None else None
+    item.decided_at, item.decided_by_id = clock.stamp(now), actor.id if actor is not None else None
     record(actor, "week_reopen_request.grant", "week_reopen_request", item.id, before, _facts(item))
-    tz = employee_timezone(employee)
-    until = reopening.until.replace(tzinfo=UTC).astimezone(week_rules.zone(tz))
+    tz = clock.zone_of(employee)
+    until = clock.local(reopening.until, tz)
     notify(employee, "REOPEN_ANSWER", f"reopen_request:{item.id}:granted",
            f"Kepegawaian membuka kembali minggu {week_label(item.week_start)} sampai {until:%d-%m-%Y %H.%M} "
            f"{week_rules.timezone_label(tz)}: perbaiki visum Anda sebelum waktu itu.", week_link(item.week_start), now)

@@ -58,12 +58,6 @@ _UNSET = object()
 
 # --- the week ----------------------------------------------------------------------------------
 
-def employee_timezone(employee: Employee) -> str:
-    """Return the IANA zone of the employee's unit (WIB when the unit has none)."""
-    unit = employee.unit
-    return (unit.effective_timezone if unit is not None else None) or "Asia/Jakarta"
-
-
 def _recorded_weeks(employee_id: int, mondays: set[date]) -> set[date]:
     """Return those of ``mondays`` whose week ``lock-week`` has recorded for the employee (one query).
 
@@ -113,7 +107,7 @@ def writable_days(employee: Employee, days) -> dict[date, bool]:
     week is closed once the calendar closed it in his unit's zone *or* ``lock-week`` recorded it
     (whatever the zone says since), and a closed week is writable only while an HR reopening runs.
     """
-    now, tz = clock.now(), employee_timezone(employee)
+    now, tz = clock.now(), clock.zone_of(employee)
     days = set(days)
     states = week_states(employee, {week_rules.week_start(day) for day in days}, now, tz)
     answers = {}
@@ -134,7 +128,7 @@ def ensure_writable(employee: Employee, day: date) -> None:
 
     :raise VisumLocked: ``WEEK_CLOSED`` (423).
     """
-    now, tz = clock.now(), employee_timezone(employee)
+    now, tz = clock.now(), clock.zone_of(employee)
     state = week_states(employee, [week_rules.week_start(day)], now, tz)[week_rules.week_start(day)]
     week_rules.ensure_visum_writable(day, now, tz, reopened_until=state.reopened_until,
                                      recorded_closed=state.recorded_closed)
@@ -167,7 +161,7 @@ def _resolve_skp(employee: Employee, day: date, iki_id: int | None) -> tuple[Skp
 
 
 def _check_gate(employee: Employee, day: date, iki_id: int | None, now: datetime) -> Skp | None:
-    today = week_rules.local_date(now, employee_timezone(employee))
+    today = week_rules.local_date(now, clock.zone_of(employee))
     skp, iki_in_skp = _resolve_skp(employee, day, iki_id)
     period = (skp.period_start, skp.period_end) if skp is not None and iki_in_skp else None
     ensure_visum_gate(day, today, has_approved_skp=skp is not None, iki_in_skp=iki_in_skp, skp_period=period,
@@ -295,7 +289,7 @@ def new_visum(employee: Employee, *, day: date, iki: int | None, activity, outpu
     skp = _check_gate(employee, day, iki, clock.now())
     text = _activity(activity)
     quantity, unit = _output(output_quantity, output_unit, iki)
-    stamp = filed_at.astimezone(UTC).replace(tzinfo=None)
+    stamp = clock.stamp(filed_at)
     visum = Visum(employee_id=employee.id, day=day, iki_id=iki, skp_id=skp.id if skp is not None else None,
                   activity=text, output_quantity=quantity, output_unit=unit, status=VisumStatus.SUBMITTED.value,
                   channel=visum_channel(employee.jenjang, employee.jf_name).value, created_at=stamp,
@@ -347,7 +341,7 @@ def update_visum(actor: Employee | None, visum: Visum, *, day=_UNSET, activity=_
         visum.output_text = None  # the page's quantity and unit replace the API's free text
     visum.activity, visum.output_quantity, visum.output_unit = text, quantity, unit
     visum.status, visum.return_reason = new_status.value, None
-    visum.updated_at = now.astimezone(UTC).replace(tzinfo=None)
+    visum.updated_at = clock.stamp(now)
     after = snapshot(visum, VISUM_FIELDS)
     changed = {k: v for k, v in after.items() if before[k] != v}
     _visum_record(actor, "update", visum, {k: before[k] for k in changed}, changed)
@@ -390,7 +384,7 @@ def _decide(actor: Employee, visum: Visum, action: VisumAction, reason: str | No
     """
     _require_assessor(actor, visum)
     target = visum_transition(VisumStatus.SUBMITTED, action, reason)  # validates the reason first (400)
-    stamp = (now or clock.now()).astimezone(UTC).replace(tzinfo=None)
+    stamp = clock.stamp(now)
     approve = action is VisumAction.APPROVE
     values = {"status": target.value, "updated_at": stamp, "return_reason": None if approve else reason.strip()}
     if approve:
@@ -512,7 +506,7 @@ def approve_many(actor: Employee, visum_ids, now: datetime | None = None) -> App
             todo.append(visum_id)
     if not todo:
         return result
-    stamp = (now or clock.now()).astimezone(UTC).replace(tzinfo=None)
+    stamp = clock.stamp(now)
     updated = set(db.session.scalars(
         update(Visum).where(Visum.id.in_(todo), Visum.status == VisumStatus.SUBMITTED.value)
         .values(status=VisumStatus.APPROVED.value, approved_at=stamp, approved_by_id=actor.id, updated_at=stamp,
@@ -553,9 +547,9 @@ def reopen_week(actor: Employee | None, employee: Employee, week_start: date, un
     if len(text) > MAX_REASON:
         raise PlanningRuleError(f"Alasan paling panjang {MAX_REASON} karakter.", "reason", code="TOO_LONG")
     reopening = WeekReopening(employee_id=employee.id, week_start=week_start,
-                              until=until.astimezone(UTC).replace(tzinfo=None), reason=text,
+                              until=clock.stamp(until), reason=text,
                               created_by_id=actor.id if actor is not None else None,
-                              created_at=now.astimezone(UTC).replace(tzinfo=None))
+                              created_at=clock.stamp(now))
     db.session.add(reopening)
     db.session.flush()
     record(actor, "visum.reopen_week", "week_reopening", reopening.id, None,

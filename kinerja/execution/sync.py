@@ -67,7 +67,7 @@ def parse_year(value) -> int:
 
 def _day_of_record(year: int, now: datetime) -> date:
     """Return the day whose staff the run looks at: today (WIB), kept inside ``year``."""
-    today = week_rules.local_date(now, "Asia/Jakarta")
+    today = week_rules.local_date(now, clock.JOBS_ZONE)
     return min(max(today, date(year, 1, 1)), date(year, 12, 31))
 
 
@@ -101,7 +101,7 @@ def sync_skp(year, now: datetime | None = None) -> SyncResult:
     """
     year = parse_year(year)
     now = (now or clock.now()).astimezone(UTC)
-    stamp = now.replace(tzinfo=None)
+    stamp = clock.stamp(now)
     result = SyncResult(year)
 
     approved = select(Skp.id).where(Skp.year == year, Skp.status == "APPROVED")

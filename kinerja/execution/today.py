@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
 
-from flask import current_app
 from sqlalchemy import case, func, select
 
 from kinerja import clock
@@ -21,7 +20,7 @@ from kinerja.execution.hr_queries import SyncStatus, blocked_count, latest_locke
 from kinerja.execution.inbox_queries import pending_count
 from kinerja.execution.models import Visum, VisumBlock, WeekLock
 from kinerja.execution.notifications import waiting_counts, week_link
-from kinerja.execution.services import configured_sync_day, employee_timezone, is_writable
+from kinerja.execution.services import configured_sync_day, is_writable
 from kinerja.execution.visum_queries import leave_days
 from kinerja.extensions import db
 from kinerja.org.models import Employee
@@ -108,7 +107,7 @@ def gate_for(employee: Employee, today: date) -> Gate:
 def employee_today(employee: Employee, now: datetime | None = None) -> EmployeeToday:
     """Return the employee's missing days this week (until today), the week's close, returned visum and the gate."""
     now = (now or clock.now()).astimezone(UTC)
-    tz = employee_timezone(employee)
+    tz = clock.zone_of(employee)
     today = week_rules.local_date(now, tz)
     monday = week_rules.week_start(today)
     sunday = week_rules.week_end(today)
@@ -147,7 +146,7 @@ def assessor_today(employee: Employee, now: datetime | None = None) -> AssessorT
 def hr_today(now: datetime | None = None) -> HrToday:
     """Summarise last week's recorded completeness and this year's blocked list for HR."""
     now = (now or clock.now()).astimezone(UTC)
-    today = week_rules.local_date(now, current_app.config.get("DEFAULT_TIMEZONE") or "Asia/Jakarta")
+    today = week_rules.local_date(now, clock.default_zone())
     last_monday = week_rules.week_start(today) - timedelta(days=7)
     recorded, average, incomplete = db.session.execute(
         select(func.count(WeekLock.id), func.avg(WeekLock.percent),

@@ -8,7 +8,7 @@ claimed filing time, and a refusal when ``lock-week`` has already recorded the w
 caller states ``into_locked_week=True``. Choices: ``docs/week-lock.md`` ("Back-dated import").
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from kinerja import clock
 from kinerja.audit.services import record, snapshot
@@ -45,7 +45,7 @@ def import_past_visum(employee: Employee, *, day, activity: str, filed_at: datet
     if existing is not None:
         return existing
     day, iki = services._day(day), services._iki_id(iki_id)
-    now, tz = clock.now(), services.employee_timezone(employee)
+    now, tz = clock.now(), clock.zone_of(employee)
     if (not isinstance(filed_at, datetime) or filed_at.tzinfo is None or filed_at.utcoffset() is None
             or filed_at > now or week_rules.local_date(filed_at, tz) < day):
         raise PlanningRuleError("Waktu pengisian visum impor harus waktu lampau, pada atau setelah tanggal visum.",
@@ -61,7 +61,7 @@ def import_past_visum(employee: Employee, *, day, activity: str, filed_at: datet
                                 code="TOO_MANY_EVIDENCE")
     visum = services.new_visum(employee, day=day, iki=iki, activity=activity, output_quantity=output_quantity,
                                output_unit=output_unit, token=token, filed_at=filed_at, locked=recorded)
-    stamp = filed_at.astimezone(UTC).replace(tzinfo=None)
+    stamp = clock.stamp(filed_at)
     for url in urls:
         db.session.add(Evidence(visum_id=visum.id, kind="LINK", url=url, created_at=stamp))
     db.session.flush()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from kinerja import clock
 from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Evidence, Visum, VisumBlock
-from kinerja.execution.services import configured_sync_day, employee_timezone, is_writable
+from kinerja.execution.services import configured_sync_day, is_writable
 from kinerja.extensions import db
 from kinerja.org.models import Employee
 from kinerja.planning.models import Iki, RencanaHasilKerja, Skp
@@ -205,7 +205,7 @@ def week_of(employee: Employee, any_day: date) -> VisumWeek:
     Always at ``clock.now()``, as the writes are: ``writable`` is ``services.is_writable``.
     """
     now = clock.now()
-    tz = employee_timezone(employee)
+    tz = clock.zone_of(employee)
     today = week_rules.local_date(now, tz)
     monday, sunday = week_rules.week_start(any_day), week_rules.week_end(any_day)
     visum = week_visum(employee, monday)

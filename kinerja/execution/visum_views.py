@@ -83,7 +83,7 @@ def _week_arg(employee) -> date:
     form = WeekForm(formdata=request.args)
     if form.validate() and form.week.data:
         return form.week.data
-    return week_rules.local_date(_now(), services.employee_timezone(employee))
+    return clock.today_for(employee)
 
 
 def _own_visum_or_403(visum_id: int):

@@ -1,9 +1,10 @@
 """Recurring jobs for RQ's built-in scheduler::
 
-    TZ=Asia/Jakarta rq cron --url "$REDIS_URL" kinerja.jobs.cron
+    rq cron --url "$REDIS_URL" kinerja.jobs.cron
 
 RQ 3 reads cron fields in the process's local time, so this module pins the process to
-Western Indonesia Time (WIB, UTC+7, no daylight saving) before anything is registered.
+Western Indonesia Time (WIB, UTC+7, no daylight saving; ``clock.JOBS_ZONE``) before anything is
+registered.
 Jobs that depend on a unit's own zone (e.g. the week lock at Sunday 23:59 WIB/WITA/WIT)
 are scheduled early enough in WIB and decide per unit themselves.
 """
@@ -13,10 +14,11 @@ import time
 
 from rq import cron
 
+from kinerja import clock
 from kinerja.jobs import tasks
 from kinerja.jobs.queue import QUEUE_NAME
 
-TIMEZONE = "Asia/Jakarta"
+TIMEZONE = clock.JOBS_ZONE
 _WIB_OFFSET = -7 * 3600  # time.timezone counts seconds west of UTC
 
 

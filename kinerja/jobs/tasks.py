@@ -83,7 +83,6 @@ def remind_week_closing(now: str | None = None) -> dict:
 
 def remind_overdue_approvals(now: str | None = None) -> dict:
     """Notify every assessor with visum waiting more than 3 working days (once a day; nothing on a holiday)."""
-    from flask import current_app
 
     from kinerja import clock
     from kinerja.execution.holidays import holidays
@@ -92,7 +91,7 @@ def remind_overdue_approvals(now: str | None = None) -> dict:
     from kinerja.rules.week import local_date, parse_now
 
     moment = parse_now(now) if now else clock.now()
-    if not is_working_day(local_date(moment, current_app.config.get("DEFAULT_TIMEZONE") or "Asia/Jakarta"),
+    if not is_working_day(local_date(moment, clock.default_zone()),
                           holidays()):
         return {"created": 0, "skipped": "not a working day"}
     created = run_reminder(moment)

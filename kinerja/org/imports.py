@@ -26,6 +26,8 @@ from kinerja.org import services
 from kinerja.org.models import ActingAssignment, Employee, Position, Unit
 from kinerja.rules.vocabulary import (
     TIMEZONE_LABELS,
+    WIB,
+    WITA,
     ActingKind,
     EmploymentStatus,
     Jenjang,
@@ -251,7 +253,7 @@ def check_units(data: bytes) -> ImportPlan:
         if kind and kind not in UnitKind.__members__:
             out.error(line, f"kind \"{kind}\" tidak dikenal (kosong atau {', '.join(UnitKind)})")
         if timezone and timezone not in _timezones():
-            out.error(line, f"timezone \"{timezone}\" bukan zona waktu IANA (mis. Asia/Jakarta, Asia/Makassar)")
+            out.error(line, f"timezone \"{timezone}\" bukan zona waktu IANA (mis. {WIB}, {WITA})")
         if level == UnitLevel.BADAN and parent_code:
             out.error(line, "unit BADAN adalah akar pohon: parent_code harus kosong")
         elif level in UnitLevel.__members__ and level != UnitLevel.BADAN and not parent_code:
@@ -298,8 +300,8 @@ def _zone_changes(existing: dict[str, Unit], rows: list[dict], parent_of: dict) 
         while code is not None and code not in after and not own.get(code):
             chain.append(code)
             code = parent_of.get(code)
-        zone = (after.get(code) or own.get(code) or services.DEFAULT_TIMEZONE) if code is not None \
-            else services.DEFAULT_TIMEZONE
+        zone = (after.get(code) or own.get(code) or clock.default_zone()) if code is not None \
+            else clock.default_zone()
         if code is not None:
             after[code] = zone
         for item in chain:

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kinerja import clock
 from kinerja.extensions import db
 
 
@@ -44,7 +45,7 @@ class Unit(db.Model):
     depth: Mapped[int] = mapped_column(default=0)
     effective_kind: Mapped[str | None] = mapped_column(String(32))
     effective_region: Mapped[str] = mapped_column(String(16), default="PUSAT")
-    effective_timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
+    effective_timezone: Mapped[str] = mapped_column(String(64), default=clock.default_zone)
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.code")

@@ -16,7 +16,6 @@ from kinerja.org.models import ActingAssignment, DelegationOverride, Employee, P
 UNIT_FIELDS = ("code", "name", "parent_id", "level", "region", "kind", "timezone")
 EMPLOYEE_FIELDS = ("nip", "name", "status", "jenjang", "jf_name", "golongan", "unit_id", "is_head", "email")
 POSITION_FIELDS = ("unit_id", "jenjang", "jf_name", "is_head")
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 
 def refresh_unit_tree() -> None:
@@ -35,7 +34,7 @@ def refresh_unit_tree() -> None:
             unit.path, unit.depth = f"/{unit.id}/", 0
             unit.effective_kind = unit.kind
             unit.effective_region = unit.region
-            unit.effective_timezone = unit.timezone or DEFAULT_TIMEZONE
+            unit.effective_timezone = unit.timezone or clock.default_zone()
         else:
             unit.path, unit.depth = f"{parent.path}{unit.id}/", parent.depth + 1
             unit.effective_kind = unit.kind or parent.effective_kind

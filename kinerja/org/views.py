@@ -46,7 +46,7 @@ def _page_arg() -> int:
 
 
 def _unit_today(unit) -> date:
-    return clock.today(unit.effective_timezone or current_app.config["DEFAULT_TIMEZONE"])
+    return clock.today_in(clock.zone_of_unit(unit))
 
 
 # --- units -------------------------------------------------------------------------------

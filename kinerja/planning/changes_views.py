@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import abort, current_app, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -56,7 +56,7 @@ UPDATED_EVENT = "changes-updated"  # the other forms refresh their preview on it
 
 
 def _today() -> date:
-    return clock.today(current_app.config.get("DEFAULT_TIMEZONE", "Asia/Jakarta"))
+    return clock.today()
 
 
 def _d(day: date | None) -> str:

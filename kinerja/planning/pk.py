@@ -604,7 +604,7 @@ def record_signed_on_paper(actor, pk: PerjanjianKinerja, signed_on: date) -> Per
                          code="PK_NOT_DRAFT")
     if not isinstance(signed_on, date):
         raise PlanningError("Tanggal penandatanganan harus berupa tanggal TTTT-BB-HH.", "signed_on", code="INVALID")
-    if signed_on > clock.today(pk.unit.effective_timezone or "Asia/Jakarta"):
+    if signed_on > clock.today_in(clock.zone_of_unit(pk.unit)):
         raise PlanningError("Tanggal penandatanganan tidak boleh di masa depan.", "signed_on", code="DATE_IN_FUTURE")
     raise_for(signing_problems(pk))
     before = snapshot(pk, PK_FIELDS)

@@ -69,7 +69,7 @@ def _me():
 
 
 def _this_year() -> int:
-    return clock.today(current_app.config.get("DEFAULT_TIMEZONE", "Asia/Jakarta")).year
+    return clock.today().year
 
 
 def _load_or_404(pk_id: int) -> PerjanjianKinerja:

@@ -7,7 +7,7 @@ A ``PlanningError`` from a service re-renders the form with 422, ``NotAllowed`` 
 ``WrongState`` 409.
 """
 
-from flask import abort, current_app, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -73,7 +73,7 @@ def _me():
 
 
 def _this_year() -> int:
-    return clock.today(current_app.config.get("DEFAULT_TIMEZONE", "Asia/Jakarta")).year
+    return clock.today().year
 
 
 def _year_arg() -> int:

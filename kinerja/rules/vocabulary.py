@@ -98,4 +98,5 @@ ROLE_LABELS = {
     Role.ADMIN: "Admin",
 }
 
-TIMEZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"  # the three zones of Indonesia
+TIMEZONE_LABELS = {WIB: "WIB", WITA: "WITA", WIT: "WIT"}

@@ -59,7 +59,7 @@ def recorded(zoned, frozen):
     move_unit_to_wib(employee.unit)
     frozen.move_to(BETWEEN)
     db.session.refresh(employee)
-    assert services.employee_timezone(employee) == "Asia/Jakarta"
+    assert clock.zone_of(employee) == "Asia/Jakarta"
     assert not week_rules.is_week_closed(THURSDAY, clock.now(), "Asia/Jakarta")  # the calendar alone: open
     return {"employee": employee, "visum": visum}
 

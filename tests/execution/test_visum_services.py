@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
+from kinerja import clock
 from kinerja.audit.models import AuditEntry
 from kinerja.execution import services
 from kinerja.execution.models import Evidence, Visum, WeekReopening
@@ -111,7 +112,7 @@ def test_same_token_of_another_employee_is_another_visum(people):
 ])
 def test_week_closes_sunday_2359_local(people, zoned, tz, closes_utc):
     employee = zoned.get(tz) or people["pelaksana"]
-    assert services.employee_timezone(employee) == tz
+    assert clock.zone_of(employee) == tz
     visum = file(employee, FRIDAY, now=closes_utc - timedelta(minutes=1))  # 23:58 local: open
     with at(closes_utc - timedelta(seconds=1)):
         assert services.is_writable(employee, FRIDAY)
