@@ -285,7 +285,8 @@ def build_acting(demo: Demo) -> None:
             )
         )
         if exists is None:
-            org_services.add_acting(None, employee=employee, unit=unit, kind=kind, start=start, end=end)
+            org_services.add_acting(None, employee=employee, unit=unit, kind=kind, start=start, end=end,
+                                    refresh=False)
 
 
 def build_overrides(demo: Demo) -> None:
@@ -303,7 +304,7 @@ def build_overrides(demo: Demo) -> None:
         if exists is None:
             org_services.add_override(
                 None, employee=employee, assessor=assessor, reason=reason, start=start,
-                assessor_superior=demo.people[superior_key] if superior_key else None,
+                assessor_superior=demo.people[superior_key] if superior_key else None, refresh=False,
             )
 
 

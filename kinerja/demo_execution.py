@@ -32,8 +32,8 @@ from kinerja.execution.models import Visum
 from kinerja.execution.realisasi_queries import skp_ikis
 from kinerja.execution.visum_import import import_past_visum
 from kinerja.extensions import db
-from kinerja.org.assessors import resolve_for
 from kinerja.org.models import AssessorLink, Employee
+from kinerja.org.relations import link_covers, resolve
 from kinerja.planning.skp_queries import approved_skp
 from kinerja.rules import week as week_rules
 from kinerja.rules.calendar import is_working_day
@@ -125,7 +125,7 @@ def build_visum(demo: Demo) -> None:
     for key, employee in demo.people.items():
         tz = clock.zone_of(employee)
         previous, current = recent_days(week_rules.local_date(now, tz))
-        assessor = resolve_for(employee).assessor
+        assessor = resolve(employee).assessor
         group = _group(employee)
         for index, day in enumerate(previous + current):
             skp = approved_skp(employee, demo.year, on=day) if day.year == demo.year else None
@@ -161,7 +161,8 @@ def _waiting_for(assessor: Employee) -> int:
     """Count the submitted visum of the people an employee assesses today (not as PLT/PLH)."""
     return db.session.scalar(
         select(func.count(Visum.id)).join(AssessorLink, AssessorLink.employee_id == Visum.employee_id)
-        .where(AssessorLink.assessor_id == assessor.id, Visum.status == "SUBMITTED", Visum.employee_id != assessor.id))
+        .where(AssessorLink.assessor_id == assessor.id, link_covers(clock.today()), Visum.status == "SUBMITTED",
+               Visum.employee_id != assessor.id))
 
 
 def _hint_visum(demo: Demo) -> None:

@@ -26,8 +26,8 @@ from sqlalchemy import select
 
 from kinerja import clock
 from kinerja.extensions import db
-from kinerja.org.assessors import resolve_for
 from kinerja.org.models import Employee
+from kinerja.org.relations import resolve
 from kinerja.planning import pk as pk_services
 from kinerja.planning import skp as skp_services
 from kinerja.planning.models import Iku, RencanaAksi, RencanaHasilKerja, Skp
@@ -1054,7 +1054,7 @@ def build_skps(demo: Demo) -> None:
                                      unit_of_measure=iki.unit)
         group = _group(employee)
         skp_services.set_lampiran(employee, skp, *LAMPIRAN[group])
-        assessor = resolve_for(employee).assessor
+        assessor = resolve(employee).assessor
         if assessor is not None:
             for value, text in EXPECTATIONS[group]:
                 skp_services.set_perilaku_expectation(assessor, skp, value, text)

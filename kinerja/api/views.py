@@ -9,8 +9,8 @@ from kinerja.api import bp
 from kinerja.api.auth import token_required
 from kinerja.api.validation import query_args
 from kinerja.auth.access import get_employee_or_404
-from kinerja.org.assessors import resolve_for
 from kinerja.org.models import Employee
+from kinerja.org.relations import resolve
 
 
 def person_json(employee: Employee | None, acting: str | None = None) -> dict | None:
@@ -29,7 +29,7 @@ def employee_assessor(nip: str):
     """Answer who assesses an employee on a date (default: today in the employee's time zone)."""
     employee = get_employee_or_404(nip, check_access=False)  # any token may ask (INTERFACES.md)
     on = query_args(optional={"date": date})["date"] or clock.today(employee.unit.effective_timezone)
-    resolved = resolve_for(employee, on)
+    resolved = resolve(employee, on)
     answer = {
         "nip": employee.nip,
         "date": on.isoformat(),

@@ -3,7 +3,8 @@
 Object-level rules (DOMAIN.md §6, INTERFACES.md "Roles"):
 - a Pegawai sees his own data;
 - his assessor chain (Pejabat Penilai, Atasan Pejabat Penilai, and anyone acting as PLT/PLH
-  for them today) sees and assesses his data;
+  for them today) sees and assesses his data; who that is, ``kinerja.org.relations`` answers
+  (this module defines no relation of its own);
 - KEPEGAWAIAN (HR) and ADMIN see every employee; PENGELOLA_KINERJA covers the organisation
   planning of the whole agency.
 """
@@ -15,9 +16,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from kinerja import clock
 from kinerja.extensions import db, login_manager
-from kinerja.org.models import ActingAssignment, AssessorLink, Employee
+from kinerja.org import relations
+from kinerja.org.models import Employee
 
 HR_ROLES = ("KEPEGAWAIAN",)
 # The session key holding User.session_version as it was at login (checked by the user loader).
@@ -64,47 +65,14 @@ def role_required(*roles: str):
     return decorator
 
 
-def acting_for_select(employee_id: int, on=None):
-    """Return the SELECT of the ids of the heads an employee stands in for as PLT/PLH on a date (a subquery).
-
-    ``employee_id`` and ``on`` may be ``bindparam()`` of a statement built once.
-    """
-    if on is None:
-        on = clock.today()
-    return (
-        select(Employee.id)
-        .join(ActingAssignment, ActingAssignment.unit_id == Employee.unit_id)
-        .where(
-            ActingAssignment.employee_id == employee_id,
-            ActingAssignment.start <= on,
-            ActingAssignment.end >= on,
-            Employee.is_head.is_(True),
-        )
-    )
-
-
-def acting_for(employee_id: int, on=None) -> list[int]:
-    """Return the ids of the heads of units an employee holds as PLT/PLH on a date."""
-    return list(db.session.scalars(acting_for_select(employee_id, on)))
-
-
 def in_assessor_chain(viewer: Employee, employee: Employee) -> bool:
-    """Tell whether ``viewer`` is the employee's assessor or the assessor's superior today."""
-    link = db.session.get(AssessorLink, employee.id)
-    if link is None:
-        return False
-    chain = {link.assessor_id, link.assessor_superior_id} - {None}
-    if viewer.id in chain:
-        return True
-    return bool(chain.intersection(acting_for(viewer.id)))
+    """Tell whether ``viewer`` is the employee's assessor or the assessor's superior today (or their PLT/PLH)."""
+    return relations.in_chain(viewer, employee)
 
 
 def is_assessor_of(viewer: Employee, employee: Employee) -> bool:
     """Tell whether ``viewer`` is (or acts for) the employee's Pejabat Penilai today."""
-    link = db.session.get(AssessorLink, employee.id)
-    if link is None or link.assessor_id is None:
-        return False
-    return viewer.id == link.assessor_id or link.assessor_id in acting_for(viewer.id)
+    return relations.is_assessor(viewer, employee)
 
 
 def can_view_employee(user, employee: Employee) -> bool:

@@ -1,7 +1,7 @@
 """Read side of the assessor's inbox: the submitted visum of the people he assesses today.
 
-"The people he assesses" is today's ``AssessorLink`` snapshot whose assessor is the actor or a
-head whose post he holds as PLT/PLH (``kinerja.auth.access.acting_for``) — the same answer the
+"The people he assesses" is ``kinerja.org.relations.assessees_select``: today's assessor links whose
+assessor is the actor or a head whose post he holds as PLT/PLH — the same answer the
 approval services use, so the inbox never lists a visum its reader may not approve. His own
 visum is never listed. A page costs a fixed handful of queries whatever the size of the visum
 table: the PLT/PLH posts, the assessees (with units), one grouped count, one page of rows (with
@@ -13,34 +13,20 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import ClassVar
 
-from sqlalchemy import Date, Integer, bindparam, case, func, select, union_all
+from sqlalchemy import Date, Integer, bindparam, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from kinerja import clock
-from kinerja.auth.access import acting_for, acting_for_select
 from kinerja.execution.holidays import holidays
 from kinerja.execution.models import Evidence, Feedback, Visum
 from kinerja.extensions import db
+from kinerja.org import relations
 from kinerja.org.models import AssessorLink, Employee
 from kinerja.rules import week as week_rules
 from kinerja.rules.visum import APPROVAL_LIMIT, VisumStatus, approval_overdue, approval_waiting_days
 
 PER_PAGE = 50
 PENDING = VisumStatus.SUBMITTED.value
-
-
-# --- who -----------------------------------------------------------------------------------------
-
-def assessees(actor: Employee | None) -> list[Employee]:
-    """Return the employees the actor assesses today (himself or as PLT/PLH), units loaded, by name."""
-    if actor is None:
-        return []
-    heads = [actor.id, *acting_for(actor.id)]
-    return list(db.session.scalars(
-        select(Employee).join(AssessorLink, AssessorLink.employee_id == Employee.id)
-        .where(AssessorLink.assessor_id.in_(heads), Employee.id != actor.id)
-        .options(joinedload(Employee.unit))
-        .order_by(Employee.name_key, Employee.nip)))
 
 
 # --- one row -------------------------------------------------------------------------------------
@@ -191,7 +177,7 @@ def _grouped_counts(employee_ids: list[int]) -> list[tuple[int, date, int]]:
 def inbox_summary(actor: Employee | None, *, day: date | None = None, nip: str | None = None,
                   people: list[Employee] | None = None) -> InboxSummary:
     """Count the actor's pending visum: in all, per day (for ``nip``) and per person (for ``day``)."""
-    people = assessees(actor) if people is None else people
+    people = relations.assessees(actor) if people is None else people
     by_id = {e.id: e for e in people}
     selected = [e.id for e in people if nip is None or e.nip == nip]
     summary = InboxSummary(day=day, nip=nip, employee_ids=list(by_id), selected_ids=selected)
@@ -228,7 +214,7 @@ def inbox_page(actor: Employee | None, *, day: date | None = None, nip: str | No
 
     A page beyond the last shows the last one; an unknown or foreign ``nip`` shows nothing.
     """
-    people = assessees(actor)
+    people = relations.assessees(actor)
     summary = inbox_summary(actor, day=day, nip=nip, people=people)
     pages = max(1, -(-summary.filtered // per_page))
     page = min(max(1, page), pages)
@@ -247,14 +233,11 @@ def inbox_page(actor: Employee | None, *, day: date | None = None, nip: str | No
 def _assessed():
     """Return the CTE of the ids of the people ``:actor_id`` approves for on ``:on`` (never himself).
 
-    Today's ``AssessorLink`` rows whose assessor is the actor or a head he stands in for as PLT/PLH.
-    A CTE: the counts of one statement share it (PostgreSQL computes it once).
+    ``relations.assessees_select``: today's assessor links whose assessor is the actor or a head he
+    stands in for as PLT/PLH. A CTE: the counts of one statement share it (PostgreSQL computes it once).
     """
-    actor_id = bindparam("actor_id", type_=Integer)
-    heads = union_all(select(actor_id), acting_for_select(actor_id, bindparam("on", type_=Date)))
-    return (select(AssessorLink.employee_id)
-            .where(AssessorLink.assessor_id.in_(heads), AssessorLink.employee_id != actor_id)
-            .cte("assessed"))
+    return relations.assessees_select(bindparam("actor_id", type_=Integer), bindparam("on", type_=Date)).cte(
+        "assessed")
 
 
 def _count_pending(assessed, day=None, person=None):
@@ -332,7 +315,7 @@ def _row_counts_stmt(shown: str, by_day: bool, by_person: bool):
 
 def pending_ids_of_day(actor: Employee | None, day: date, nip: str | None = None) -> list[int]:
     """Return the ids of the pending visum of a day among the actor's assessees (one person if ``nip``)."""
-    ids = [e.id for e in assessees(actor) if nip is None or e.nip == nip]
+    ids = [e.id for e in relations.assessees(actor) if nip is None or e.nip == nip]
     if not ids:
         return []
     return list(db.session.scalars(_pending_stmt(ids, day).with_only_columns(Visum.id).order_by(Visum.id)))
@@ -342,11 +325,11 @@ def load_visum(visum_id: int) -> tuple[Visum, AssessorLink | None] | None:
     """Load a visum for a row action in one query, with its employee and his ``AssessorLink`` row.
 
     While the caller holds the returned link, it stays in the session's identity map, so the
-    approval's "is he the current assessor" check (``is_assessor_of``) reads it without another
+    approval's "is he the current assessor" check (``relations.is_assessor``) reads it without another
     query. The IKI, the evidence and the unit load lazily: only a row still pending (a refused or
     polite answer) shows them.
     """
-    row = db.session.execute(_load_visum_stmt(), {"visum_id": visum_id}).first()
+    row = db.session.execute(_load_visum_stmt(), {"visum_id": visum_id, "on": clock.today()}).first()
     return (row[0], row[1]) if row is not None else None
 
 
@@ -354,5 +337,6 @@ def load_visum(visum_id: int) -> tuple[Visum, AssessorLink | None] | None:
 def _load_visum_stmt():
     """Build once the statement of ``load_visum`` (building it costs more than running it)."""
     return (select(Visum, AssessorLink).where(Visum.id == bindparam("visum_id"))
-            .outerjoin(AssessorLink, AssessorLink.employee_id == Visum.employee_id)
+            .outerjoin(AssessorLink, (AssessorLink.employee_id == Visum.employee_id)
+                       & relations.link_covers(bindparam("on", type_=Date)))
             .options(joinedload(Visum.employee)))

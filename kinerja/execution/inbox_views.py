@@ -22,8 +22,8 @@ from kinerja.execution.feedback import feedback_counts
 from kinerja.execution.models import Visum
 from kinerja.extensions import db
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
+from kinerja.org import relations
 from kinerja.org.models import AssessorLink, Employee
-from kinerja.planning.skp import is_current_assessor
 from kinerja.refusals import attach, refuse
 from kinerja.rules import week as week_rules
 from kinerja.rules.planning import PlanningRuleError, WrongState
@@ -127,7 +127,7 @@ def _visum_or_404(visum_id: int) -> tuple[Visum, AssessorLink | None]:
 def _may_decide(visum: Visum) -> None:
     """Refuse (403) anyone but the employee's current assessor or his PLT/PLH; never one's own visum."""
     me = _me()
-    if me.id == visum.employee_id or not is_current_assessor(me, visum.employee):
+    if not relations.is_assessor(me, visum.employee):
         abort(403)
 
 
@@ -250,7 +250,7 @@ class BulkOutcome:
 
 
 def _require_assessor() -> None:
-    if not inbox_queries.assessees(_me()):
+    if not relations.assessees(_me()):
         abort(403)
 
 

@@ -28,7 +28,8 @@ from kinerja import clock
 from kinerja.execution.holidays import holidays
 from kinerja.execution.models import MailOutbox, Notification, Visum
 from kinerja.extensions import db
-from kinerja.org.models import ActingAssignment, AssessorLink, Employee, Position, Unit
+from kinerja.org import relations
+from kinerja.org.models import AssessorLink, Employee, Position, Unit
 from kinerja.org.queries import paginate
 from kinerja.planning.models import Leave
 from kinerja.rules import week as week_rules
@@ -178,7 +179,8 @@ def waiting_counts(assessor_ids=None, *, now: datetime | None = None, overdue: b
     :param exclude_employee_id: leave out this employee's own visum (a PLT is never his own approver).
     """
     stmt = (select(AssessorLink.assessor_id, func.count(Visum.id))
-            .join(AssessorLink, AssessorLink.employee_id == Visum.employee_id)
+            .join(AssessorLink, (AssessorLink.employee_id == Visum.employee_id)
+                  & relations.link_covers(clock.today()))
             .where(Visum.status == VisumStatus.SUBMITTED.value, AssessorLink.assessor_id.is_not(None),
                    AssessorLink.assessor_id != Visum.employee_id)
             .group_by(AssessorLink.assessor_id))
@@ -195,19 +197,6 @@ def waiting_counts(assessor_ids=None, *, now: datetime | None = None, overdue: b
     return dict(db.session.execute(stmt).all())
 
 
-def _acting_for_heads(on: date) -> dict[int, list[int]]:
-    """Return {head's id: ids of the PLT/PLH holding his unit's head position on ``on``}."""
-    rows = db.session.execute(
-        select(Employee.id, ActingAssignment.employee_id)
-        .join(ActingAssignment, ActingAssignment.unit_id == Employee.unit_id)
-        .where(Employee.is_head.is_(True), ActingAssignment.start <= on, ActingAssignment.end >= on,
-               ActingAssignment.employee_id != Employee.id))
-    acting: dict[int, list[int]] = defaultdict(list)
-    for head_id, acting_id in rows:
-        acting[head_id].append(acting_id)
-    return acting
-
-
 def remind_overdue_approvals(now: datetime | None = None) -> int:
     """Remind every assessor (and his PLT/PLH) with visum waiting more than 3 working days, once a day.
 
@@ -220,7 +209,7 @@ def remind_overdue_approvals(now: datetime | None = None) -> int:
         return 0
     today = week_rules.local_date(now, clock.default_zone())
     per_person: dict[int, int] = defaultdict(int)
-    acting = _acting_for_heads(today)
+    acting = relations.acting_for_heads(today)
     for assessor_id, count in counts.items():
         for person in {assessor_id, *acting.get(assessor_id, ())}:
             per_person[person] += count

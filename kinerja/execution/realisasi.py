@@ -20,8 +20,8 @@ from kinerja import clock
 from kinerja.audit.services import record, snapshot
 from kinerja.execution.models import DialogOrganisasi, IkiRealisasi, IkuRealisasi
 from kinerja.extensions import db
+from kinerja.org import relations
 from kinerja.org.models import Employee, Unit
-from kinerja.planning import pk as pk_services
 from kinerja.planning.models import Iki, PerjanjianKinerja, RencanaAksi, RencanaHasilKerja, Skp
 from kinerja.planning.pk import is_planner
 from kinerja.rules.capaian import non_negative, parse_period
@@ -40,7 +40,7 @@ MAX_URL = 2000
 
 def heads_unit(actor: Employee | None, unit: Unit) -> bool:
     """Tell whether ``actor`` heads the unit today, definitively or as PLT/PLH."""
-    return actor is not None and pk_services.holds_head_post(actor, unit.id)  # the PK pages' own rule
+    return actor is not None and relations.heads_unit(actor, unit.id)  # the PK pages' own rule
 
 
 def can_record_realisasi(actor: Employee | None) -> bool:

@@ -22,14 +22,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from kinerja import clock
 from kinerja.audit.services import insert_record, record, snapshot
-from kinerja.auth.access import acting_for, employee_has_role
+from kinerja.auth.access import employee_has_role
 from kinerja.errors import CHANGED_ELSEWHERE
 from kinerja.execution.models import Visum, WeekLock, WeekReopening
 from kinerja.execution.notifications import notify_visum_returned
 from kinerja.extensions import db
+from kinerja.org import relations
 from kinerja.org.models import AssessorLink, Employee
 from kinerja.planning.models import Iki, RencanaHasilKerja, Skp
-from kinerja.planning.skp import is_current_assessor
 from kinerja.planning.skp_queries import approved_skp
 from kinerja.rules import week as week_rules
 from kinerja.rules.calendar import SYNC_DAY
@@ -372,7 +372,7 @@ def delete_visum(actor: Employee | None, visum: Visum) -> list[str]:
 def _require_assessor(actor: Employee | None, visum: Visum) -> None:
     if actor is None:
         raise NotAllowed("Persetujuan visum memerlukan Pejabat Penilai Kinerja.", code="NOT_ASSESSOR")
-    allowed = actor.id != visum.employee_id and is_current_assessor(actor, visum.employee)
+    allowed = relations.is_assessor(actor, visum.employee)
     ensure_can_approve_visum(actor.id, visum.employee_id, {actor.id} if allowed else set())
 
 
@@ -481,11 +481,12 @@ def approve_many(actor: Employee, visum_ids, now: datetime | None = None) -> App
         return result
     rows = db.session.execute(
         select(Visum.id, Visum.employee_id, Visum.status, AssessorLink.assessor_id, AssessorLink.employee_id)
-        .outerjoin(AssessorLink, AssessorLink.employee_id == Visum.employee_id)
+        .outerjoin(AssessorLink, (AssessorLink.employee_id == Visum.employee_id)
+                   & relations.link_covers(clock.today()))
         .where(Visum.id.in_(ids))).all()
     found = {row[0] for row in rows}
     result.not_found = [i for i in ids if i not in found]
-    mine = {actor.id, *acting_for(actor.id)}
+    mine = relations.stands_for(actor)
     decided: dict[int, bool] = {}
     todo = []
     for visum_id, employee_id, status, assessor_id, link_employee in rows:
@@ -495,7 +496,7 @@ def approve_many(actor: Employee, visum_ids, now: datetime | None = None) -> App
             elif link_employee is not None:
                 decided[employee_id] = assessor_id is not None and assessor_id in mine
             else:  # no snapshot row yet: ask the engine (rare)
-                decided[employee_id] = is_current_assessor(actor, db.session.get(Employee, employee_id))
+                decided[employee_id] = relations.is_assessor(actor, db.session.get(Employee, employee_id))
         if not decided[employee_id]:
             result.not_allowed.append(visum_id)
         elif status == VisumStatus.APPROVED.value:

@@ -14,7 +14,6 @@ from typing import ClassVar
 from sqlalchemy import case, func, select
 
 from kinerja import clock
-from kinerja.auth.access import acting_for
 from kinerja.execution.holidays import holidays
 from kinerja.execution.hr_queries import SyncStatus, blocked_count, latest_locked_week, sync_status
 from kinerja.execution.inbox_queries import pending_count
@@ -23,6 +22,7 @@ from kinerja.execution.notifications import waiting_counts, week_link
 from kinerja.execution.services import configured_sync_day, is_writable
 from kinerja.execution.visum_queries import leave_days
 from kinerja.extensions import db
+from kinerja.org import relations
 from kinerja.org.models import Employee
 from kinerja.planning.skp_queries import approved_skp, current_skp
 from kinerja.rules import week as week_rules
@@ -138,7 +138,7 @@ def assessor_today(employee: Employee, now: datetime | None = None) -> AssessorT
     pending = pending_count(employee)
     if not pending:
         return AssessorToday(0, 0)
-    overdue = waiting_counts([employee.id, *acting_for(employee.id)], now=now, overdue=True,
+    overdue = waiting_counts(relations.stands_for(employee), now=now, overdue=True,
                              exclude_employee_id=employee.id)
     return AssessorToday(pending, sum(overdue.values()))
 

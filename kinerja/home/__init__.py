@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from kinerja.auth.access import can_manage_people
 from kinerja.execution import today as execution_today
 from kinerja.org import queries
-from kinerja.org.assessors import assessees_of, resolve_for
+from kinerja.org.relations import assessees, resolve
 from kinerja.org.views import import_page_url
 from kinerja.planning.skp_queries import approval_queue_count
 
@@ -18,7 +18,7 @@ bp = Blueprint("home", __name__)
 def index():
     """Show the home page of the logged-in user: his week and gate, his assessors, his approvals, HR's worklist."""
     me = current_user.employee
-    context = {"resolved": resolve_for(me), "assessee_count": len(assessees_of(me)),
+    context = {"resolved": resolve(me), "assessee_count": len(assessees(me)),
                "mine": execution_today.employee_today(me)}
     if context["assessee_count"]:
         context.update(approvals=execution_today.assessor_today(me), skp_waiting=approval_queue_count(me))

@@ -4,18 +4,17 @@ The rules live in ``kinerja.rules.assessor``; this module only loads what they n
 the employee's ``Position`` on the date, his chain of units (one query through
 ``Unit.path``), the heads of those units on the date (definitive heads from ``Position``,
 PLT/PLH from ``ActingAssignment``) and HR's ``DelegationOverride``. ``resolve_all`` loads
-the same things once for the whole agency; ``refresh_assessor_links`` stores its answer in
-``AssessorLink``, today's snapshot that "whom do I assess" lookups read.
+the same things once for the whole agency; ``refresh_assessor_links`` stores its answers from
+today on, with their validity, in ``AssessorLink``. Callers ask ``kinerja.org.relations``.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import contains_eager, selectinload
 
 from kinerja import clock
 from kinerja.extensions import db
@@ -350,66 +349,63 @@ def resolve_all(on: date | None = None) -> dict[int, Resolution]:
     return results
 
 
+# A refresh stores the answers from its day up to this many days ahead (dated facts beyond
+# it are picked up by the daily job) and resolves at most this many days of change.
+LINK_HORIZON_DAYS = 400
+MAX_CHANGE_DAYS = 60
+
+
+def change_days(on: date) -> list[date]:
+    """Return the days after ``on`` (within the horizon) on which a dated fact starts or stops:
+    a position, a PLT/PLH or an override. Between two of them every answer stays the same."""
+    last = on + timedelta(days=LINK_HORIZON_DAYS)
+    days: set[date] = set()
+    for model in (Position, ActingAssignment, DelegationOverride):
+        days.update(db.session.scalars(select(model.start).where(model.start > on, model.start <= last)
+                                       .distinct()))
+        days.update(end + timedelta(days=1) for end in db.session.scalars(
+            select(model.end).where(model.end >= on, model.end < last).distinct()))
+    return sorted(day for day in days if on < day <= last)[:MAX_CHANGE_DAYS]
+
+
+def _link_key(resolution: Resolution) -> tuple:
+    return (resolution.assessor.id if resolution.assessor else None,
+            resolution.assessor_superior.id if resolution.assessor_superior else None,
+            str(resolution.rule), str(resolution.problem) if resolution.problem else None)
+
+
 def refresh_assessor_links(on: date | None = None) -> int:
-    """Rewrite the ``AssessorLink`` snapshot from ``resolve_all`` and return how many links
-    were written. No commit, no audit row (a derived table): the caller commits."""
+    """Rewrite the ``AssessorLink`` rows from ``on`` (default today) on and return how many
+    employees were linked. The engine answers for ``on`` and for every later day a dated fact
+    changes (``change_days``); an employee gets a new row only where his answer changes, so a
+    PLT starting tomorrow is tomorrow's assessor without any job run in between.
+    No commit, no audit row (a derived table): the caller commits."""
     on = on or clock.today()
-    results = resolve_all(on)
-    rows = [
-        {
-            "employee_id": emp_id,
-            "assessor_id": r.assessor.id if r.assessor else None,
-            "assessor_superior_id": r.assessor_superior.id if r.assessor_superior else None,
-            "rule": str(r.rule),
-            "problem": str(r.problem) if r.problem else None,
-            "on_date": on,
-        }
-        for emp_id, r in results.items()
+    days = [on, *change_days(on)]
+    rows: list[dict] = []
+    current: dict[int, dict] = {}
+    for day in days:
+        for emp_id, r in resolve_all(day).items():
+            key = _link_key(r)
+            row = current.get(emp_id)
+            if row is not None and row["key"] == key:
+                continue
+            if row is not None:
+                row["valid_to"] = day - timedelta(days=1)
+            row = {"key": key, "employee_id": emp_id, "valid_from": day, "valid_to": None}
+            current[emp_id] = row
+            rows.append(row)
+    values = [
+        {"employee_id": row["employee_id"], "valid_from": row["valid_from"], "valid_to": row["valid_to"],
+         "assessor_id": row["key"][0], "assessor_superior_id": row["key"][1], "rule": row["key"][2],
+         "problem": row["key"][3], "on_date": on}
+        for row in rows
     ]
     db.session.execute(delete(AssessorLink), execution_options={"synchronize_session": False})
-    if rows:
-        db.session.execute(insert(AssessorLink), rows)
+    if values:
+        db.session.execute(insert(AssessorLink), values)
     # links already loaded in this session must show the new rows, not the deleted ones
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, AssessorLink):
-            db.session.expire(obj)
-    return len(rows)
-
-
-def employees_without_assessor() -> list[AssessorLink]:
-    """Return the links that carry a problem (vacant post, missing unit, …) for HR's dashboard,
-    with the employee and his unit loaded, ordered by name."""
-    stmt = (
-        select(AssessorLink)
-        .join(Employee, Employee.id == AssessorLink.employee_id)
-        .where(AssessorLink.problem.is_not(None))
-        .options(contains_eager(AssessorLink.employee).selectinload(Employee.unit))
-        .order_by(Employee.name_key, Employee.nip)
-    )
-    return list(db.session.scalars(stmt))
-
-
-def acting_heads_for(employee: Employee, on: date | None = None) -> list[int]:
-    """Return the ids of the definitive heads of the units an employee holds as PLT/PLH on a date."""
-    on = on or clock.today()
-    stmt = (
-        select(Position.employee_id)
-        .join(ActingAssignment, ActingAssignment.unit_id == Position.unit_id)
-        .where(ActingAssignment.employee_id == employee.id, *_covering(ActingAssignment, on),
-               Position.is_head.is_(True), *_covering(Position, on), Position.employee_id != employee.id)
-    )
-    return sorted(set(db.session.scalars(stmt)))
-
-
-def assessees_of(employee: Employee) -> list[Employee]:
-    """Return the employees whose Pejabat Penilai (today's snapshot) is this employee, or a head
-    he holds as PLT/PLH today, ordered by name."""
-    ids = [employee.id, *acting_heads_for(employee)]
-    stmt = (
-        select(Employee)
-        .join(AssessorLink, AssessorLink.employee_id == Employee.id)
-        .where(AssessorLink.assessor_id.in_(ids), Employee.id != employee.id)
-        .options(selectinload(Employee.unit))
-        .order_by(Employee.name_key, Employee.nip)
-    )
-    return list(db.session.scalars(stmt))
+            db.session.expunge(obj)
+    return len(current)

@@ -653,10 +653,10 @@ def _apply_acting(actor, plan: ImportPlan) -> None:
     units = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(codes)))}
     for row in rows:
         if row["action"] == "update":
-            services.end_acting(actor, db.session.get(ActingAssignment, row["acting_id"]), row["end"])
+            services.end_acting(actor, db.session.get(ActingAssignment, row["acting_id"]), row["end"], refresh=False)
         else:
             services.add_acting(actor, employee=employees[row["nip"]], unit=units[row["unit_code"]],
-                                kind=row["kind"], start=row["start"], end=row["end"])
+                                kind=row["kind"], start=row["start"], end=row["end"], refresh=False)
 
 
 # --- entry points ----------------------------------------------------------------------------

@@ -153,13 +153,19 @@ class DelegationOverride(db.Model):
 
 
 class AssessorLink(db.Model):
-    """Today's resolved Pejabat Penilai of each employee: a snapshot of the engine's answer,
-    refreshed after every change to the organisation and daily by a job, so that "whom do I
-    assess" is an indexed lookup. The engine itself answers for any other date."""
+    """The resolved Pejabat Penilai of each employee over a period (``valid_from`` to
+    ``valid_to`` inclusive, open when None): the engine's answer from the day of the last
+    refresh (``on_date``) on, cut where a dated fact (position, PLT/PLH, override) changes it.
+    Rewritten by the services that change the organisation, in their transaction, so that
+    "whom do I assess today" is an indexed range lookup (``kinerja.org.relations``). The
+    engine itself answers for any other date."""
 
     __tablename__ = "assessor_link"
+    __table_args__ = (CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_ordered"),)
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"), primary_key=True)
+    valid_from: Mapped[date] = mapped_column(primary_key=True)
+    valid_to: Mapped[date | None] = mapped_column()
     assessor_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="SET NULL"), index=True)
     assessor_superior_id: Mapped[int | None] = mapped_column(
         ForeignKey("employee.id", ondelete="SET NULL"), index=True

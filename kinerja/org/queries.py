@@ -13,8 +13,10 @@ from flask import abort
 from sqlalchemy import Row, and_, func, select
 from sqlalchemy.orm import joinedload
 
+from kinerja import clock
 from kinerja.extensions import db
 from kinerja.org.models import ActingAssignment, AssessorLink, DelegationOverride, Employee, Position, Unit
+from kinerja.org.relations import link_covers
 from kinerja.rules.assessor import PROBLEM_LABELS, RULE_LABELS
 
 
@@ -228,7 +230,7 @@ def links_for(employees) -> dict[int, AssessorLink]:
     stmt = (
         select(AssessorLink)
         .options(joinedload(AssessorLink.assessor), joinedload(AssessorLink.assessor_superior))
-        .where(AssessorLink.employee_id.in_(ids))
+        .where(AssessorLink.employee_id.in_(ids), link_covers(clock.today()))
     )
     return {link.employee_id: link for link in db.session.scalars(stmt)}
 
@@ -271,7 +273,8 @@ def overrides_of(employee: Employee) -> list[DelegationOverride]:
 
 def count_without_assessor() -> int:
     """Count the employees whose snapshot reports a problem (no Pejabat Penilai)."""
-    return db.session.scalar(select(func.count()).select_from(AssessorLink).where(AssessorLink.problem.is_not(None)))
+    return db.session.scalar(select(func.count()).select_from(AssessorLink).where(
+        AssessorLink.problem.is_not(None), link_covers(clock.today())))
 
 
 def count_employees() -> int:
@@ -295,7 +298,7 @@ def counts_per_region() -> list[dict]:
             select(Unit.effective_region, func.count(AssessorLink.employee_id))
             .join(Employee, Employee.id == AssessorLink.employee_id)
             .join(Unit, Unit.id == Employee.unit_id)
-            .where(AssessorLink.problem.is_not(None))
+            .where(AssessorLink.problem.is_not(None), link_covers(clock.today()))
             .group_by(Unit.effective_region)
         ).all()
     )

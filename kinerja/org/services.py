@@ -12,6 +12,7 @@ from kinerja import clock
 from kinerja.audit.services import record, snapshot
 from kinerja.extensions import db
 from kinerja.org.models import ActingAssignment, DelegationOverride, Employee, Position, Unit
+from kinerja.org.relations import refresh_assessor_links
 
 UNIT_FIELDS = ("code", "name", "parent_id", "level", "region", "kind", "timezone")
 EMPLOYEE_FIELDS = ("nip", "name", "status", "jenjang", "jf_name", "golongan", "unit_id", "is_head", "email")
@@ -111,27 +112,36 @@ def save_employee(actor, *, nip: str, name: str, status: str, jenjang: str, unit
     return employee
 
 
-def add_acting(actor, *, employee: Employee, unit: Unit, kind: str, start: date, end: date) -> ActingAssignment:
-    """Record a PLT/PLH assignment."""
+def add_acting(actor, *, employee: Employee, unit: Unit, kind: str, start: date, end: date,
+               refresh: bool = True) -> ActingAssignment:
+    """Record a PLT/PLH assignment and rewrite the assessor links in the same transaction
+    (``refresh=False``: the caller rewrites them once after a batch, as an import does)."""
     acting = ActingAssignment(employee_id=employee.id, unit_id=unit.id, kind=kind, start=start, end=end)
     db.session.add(acting)
     db.session.flush()
     record(actor, "acting.create", "employee", employee.nip, None,
            {"unit": unit.code, "kind": kind, "start": start, "end": end})
+    if refresh:
+        refresh_assessor_links()
     return acting
 
 
-def end_acting(actor, acting: ActingAssignment, end: date) -> ActingAssignment:
-    """End a PLT/PLH assignment early (or extend it)."""
+def end_acting(actor, acting: ActingAssignment, end: date, refresh: bool = True) -> ActingAssignment:
+    """End a PLT/PLH assignment early (or extend it) and rewrite the assessor links (see ``add_acting``)."""
     before = {"unit": acting.unit.code, "kind": acting.kind, "start": acting.start, "end": acting.end}
     acting.end = end
     record(actor, "acting.update", "employee", acting.employee.nip, before, {**before, "end": end})
+    if refresh:
+        db.session.flush()
+        refresh_assessor_links()
     return acting
 
 
 def add_override(actor, *, employee: Employee, assessor: Employee, reason: str, start: date,
-                 end: date | None = None, assessor_superior: Employee | None = None) -> DelegationOverride:
-    """Record HR's delegation override, which wins over the table."""
+                 end: date | None = None, assessor_superior: Employee | None = None,
+                 refresh: bool = True) -> DelegationOverride:
+    """Record HR's delegation override, which wins over the table, and rewrite the assessor links
+    (see ``add_acting``)."""
     override = DelegationOverride(
         employee_id=employee.id, assessor_id=assessor.id,
         assessor_superior_id=assessor_superior.id if assessor_superior else None,
@@ -142,4 +152,6 @@ def add_override(actor, *, employee: Employee, assessor: Employee, reason: str, 
     record(actor, "override.create", "employee", employee.nip, None,
            {"assessor": assessor.nip, "assessor_superior": assessor_superior.nip if assessor_superior else None,
             "start": start, "end": end}, reason=reason)
+    if refresh:
+        refresh_assessor_links()
     return override

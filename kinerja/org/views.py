@@ -12,9 +12,9 @@ from kinerja.auth.access import get_employee_or_404, role_required
 from kinerja.extensions import db
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
 from kinerja.org import bp, queries, services
-from kinerja.org.assessors import assessees_of, employees_without_assessor, refresh_assessor_links, resolve_for
 from kinerja.org.forms import ActingForm, DateForm, EmployeeSearchForm, EndActingForm, OverrideForm, PageForm
 from kinerja.org.models import ActingAssignment
+from kinerja.org.relations import assessees, employees_without_assessor, resolve
 from kinerja.rules.vocabulary import JENJANG_LABELS, TIMEZONE_LABELS, UNIT_LEVEL_LABELS
 
 HR = "KEPEGAWAIAN"
@@ -119,7 +119,6 @@ def acting_create(code):
                                       **_unit_context(unit, acting_form=form))
     services.add_acting(current_user.employee, employee=form.employee, unit=unit, kind=form.kind.data,
                         start=form.start.data, end=form.end.data)
-    refresh_assessor_links()
     db.session.commit()
     flash(f"{form.kind.data} {form.employee.name} pada {unit.name} disimpan.", "success")
     if not is_htmx():
@@ -138,7 +137,6 @@ def acting_end(acting_id):
         return render_page_or_partial("org/unit.html", "org/_acting.html", status=422,
                                       **_unit_context(unit, end_form=form, end_form_for=acting.id))
     services.end_acting(current_user.employee, acting, form.end.data)
-    refresh_assessor_links()
     db.session.commit()
     flash(f"{acting.kind} {acting.employee.name} berakhir pada {form.end.data:%d-%m-%Y}.", "success")
     if not is_htmx():
@@ -175,8 +173,8 @@ def _assessor_context(employee, form: DateForm) -> dict:
         "employee": employee,
         "today": today,
         "date_form": form,
-        "resolved_today": resolve_for(employee, today),
-        "resolved_on": resolve_for(employee, chosen) if chosen and chosen != today else None,
+        "resolved_today": resolve(employee, today),
+        "resolved_on": resolve(employee, chosen) if chosen and chosen != today else None,
     }
 
 
@@ -233,7 +231,6 @@ def override_create(nip):
     services.add_override(current_user.employee, employee=employee, assessor=form.assessor,
                           assessor_superior=form.assessor_superior, reason=form.reason.data,
                           start=form.start.data, end=form.end.data)
-    refresh_assessor_links()
     db.session.commit()
     flash(f"Pendelegasian penilaian {employee.name} kepada {form.assessor.name} disimpan.", "success")
     if not is_htmx():
@@ -261,5 +258,5 @@ def hr_dashboard():
 @login_required
 def my_team():
     """List the employees whose Pejabat Penilai is the logged-in user (or a post he holds as PLT/PLH)."""
-    assessees = assessees_of(current_user.employee)
-    return render_template("org/my_team.html", assessees=assessees, links=queries.links_for(assessees))
+    team = assessees(current_user.employee)
+    return render_template("org/my_team.html", assessees=team, links=queries.links_for(team))

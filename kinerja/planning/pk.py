@@ -24,9 +24,10 @@ from sqlalchemy import func, select
 
 from kinerja import clock
 from kinerja.audit.services import record, snapshot
-from kinerja.auth.access import PLANNING_ROLES, acting_for, employee_has_role
+from kinerja.auth.access import PLANNING_ROLES, employee_has_role
 from kinerja.extensions import db
-from kinerja.org.models import ActingAssignment, Employee, Unit
+from kinerja.org import relations
+from kinerja.org.models import Employee, Unit
 from kinerja.planning.errors import NotAllowed, PlanningError, WrongState
 from kinerja.planning.models import (
     ACTION_KIND,
@@ -67,15 +68,7 @@ def is_planner(actor: Employee | None) -> bool:
 
 def unit_head(unit: Unit, on: date | None = None) -> Employee | None:
     """Return who holds the head post of a unit on a date: the definitive head, else a PLT, else a PLH."""
-    head = db.session.scalar(select(Employee).where(Employee.unit_id == unit.id, Employee.is_head.is_(True))
-                             .order_by(Employee.id).limit(1))
-    if head is not None:
-        return head
-    on = on or clock.today()
-    stmt = (select(Employee).join(ActingAssignment, ActingAssignment.employee_id == Employee.id)
-            .where(ActingAssignment.unit_id == unit.id, ActingAssignment.start <= on, ActingAssignment.end >= on)
-            .order_by(ActingAssignment.kind.desc(), ActingAssignment.start.desc()).limit(1))  # PLT before PLH
-    return db.session.scalar(stmt)
+    return relations.unit_head(unit.id, on)
 
 
 def resolve_superior(unit: Unit, on: date | None = None) -> Employee | None:
@@ -95,34 +88,18 @@ def resolve_superior(unit: Unit, on: date | None = None) -> Employee | None:
     return None
 
 
-def _stands_for(actor: Employee) -> set[int]:
-    """Return the employee ids ``actor`` may act as today: himself and the heads he is PLT/PLH for."""
-    return {actor.id, *acting_for(actor.id)}
-
-
-def holds_head_post(actor: Employee, unit_id: int) -> bool:
-    """Tell whether ``actor`` heads the unit today, definitively or as PLT/PLH."""
-    if actor.is_head and actor.unit_id == unit_id:
-        return True
-    today = clock.today()
-    stmt = select(ActingAssignment.id).where(ActingAssignment.employee_id == actor.id,
-                                             ActingAssignment.unit_id == unit_id,
-                                             ActingAssignment.start <= today, ActingAssignment.end >= today)
-    return db.session.scalar(stmt.limit(1)) is not None
-
-
 def is_head_party(actor: Employee | None, pk: PerjanjianKinerja) -> bool:
     """Tell whether ``actor`` is (or acts for) the pihak pertama of a PK."""
     if actor is None:
         return False
-    if pk.head_id is not None and pk.head_id in _stands_for(actor):
+    if pk.head_id is not None and pk.head_id in relations.stands_for(actor):
         return True
-    return pk.head_id is None and holds_head_post(actor, pk.unit_id)
+    return pk.head_id is None and relations.heads_unit(actor, pk.unit_id)
 
 
 def is_superior_party(actor: Employee | None, pk: PerjanjianKinerja) -> bool:
     """Tell whether ``actor`` is (or acts for) the pihak kedua of a PK."""
-    return actor is not None and pk.superior_id is not None and pk.superior_id in _stands_for(actor)
+    return actor is not None and pk.superior_id is not None and pk.superior_id in relations.stands_for(actor)
 
 
 def can_edit_pk(actor: Employee | None, pk: PerjanjianKinerja) -> bool:
@@ -130,15 +107,15 @@ def can_edit_pk(actor: Employee | None, pk: PerjanjianKinerja) -> bool:
     if actor is None or is_planner(actor):
         return True
     return (is_head_party(actor, pk) or is_superior_party(actor, pk)
-            or holds_head_post(actor, pk.unit_id))
+            or relations.heads_unit(actor, pk.unit_id))
 
 
 def can_create_pk(actor: Employee | None, unit: Unit) -> bool:
     """Tell whether ``actor`` may start a unit's PK: its head (or PLT/PLH), the head above, or a planner."""
-    if actor is None or is_planner(actor) or holds_head_post(actor, unit.id):
+    if actor is None or is_planner(actor) or relations.heads_unit(actor, unit.id):
         return True
     superior = resolve_superior(unit)
-    return superior is not None and superior.id in _stands_for(actor)
+    return superior is not None and superior.id in relations.stands_for(actor)
 
 
 def _require_edit(actor, pk: PerjanjianKinerja) -> None:

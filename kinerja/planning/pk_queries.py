@@ -12,10 +12,10 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kinerja import clock
 from kinerja.auth.models import User
 from kinerja.extensions import db
-from kinerja.org.models import ActingAssignment, Employee, Unit
+from kinerja.org import relations
+from kinerja.org.models import Employee, Unit
 from kinerja.planning.models import (
     Iku,
     PerjanjianKinerja,
@@ -87,17 +87,9 @@ def get_pk_or_404(pk_id: int, user) -> PerjanjianKinerja:
 
 # --- who may see -------------------------------------------------------------------------------
 
-def _acting_unit_paths(employee: Employee) -> list[str]:
-    today = clock.today()
-    stmt = (select(Unit.path).join(ActingAssignment, ActingAssignment.unit_id == Unit.id)
-            .where(ActingAssignment.employee_id == employee.id, ActingAssignment.start <= today,
-                   ActingAssignment.end >= today))
-    return list(db.session.scalars(stmt))
-
-
 def _own_paths(user: User) -> list[str]:
     employee = user.employee
-    return [employee.unit.path, *_acting_unit_paths(employee)]
+    return [employee.unit.path, *(u.path for u in relations.headed_units(employee, definitive=False))]
 
 
 def sees_everything(user: User | None) -> bool:

@@ -13,10 +13,10 @@ from sqlalchemy import func, or_, select, update
 
 from kinerja import clock
 from kinerja.audit.services import record, snapshot
-from kinerja.auth.access import HR_ROLES, acting_for, employee_has_role, is_assessor_of
+from kinerja.auth.access import HR_ROLES, employee_has_role
 from kinerja.extensions import db
-from kinerja.org.assessors import resolve_for
-from kinerja.org.models import AssessorLink, Employee, Position, Unit
+from kinerja.org import relations
+from kinerja.org.models import Employee, Position, Unit
 from kinerja.planning.errors import NotAllowed, PlanningError, WrongState
 from kinerja.planning.models import (
     ASPEK,
@@ -55,26 +55,9 @@ def is_hr(actor: Employee | None) -> bool:
     return employee_has_role(actor, *HR_ROLES)
 
 
-def is_current_assessor(actor: Employee | None, employee: Employee) -> bool:
-    """Tell whether ``actor`` is the employee's Pejabat Penilai today, himself or as PLT/PLH.
-
-    Reads today's ``AssessorLink`` snapshot (``is_assessor_of``); an employee without a snapshot
-    row yet (created since the last refresh) is resolved by the engine directly.
-    """
-    if actor is None or actor.id == employee.id:
-        return False
-    if is_assessor_of(actor, employee):
-        return True
-    if db.session.get(AssessorLink, employee.id) is not None:
-        return False
-    resolved = resolve_for(employee)
-    return resolved.assessor is not None and (
-        resolved.assessor.id == actor.id or resolved.assessor.id in acting_for(actor.id))
-
-
 def can_plan_for(actor: Employee | None, employee: Employee) -> bool:
     """Tell whether ``actor`` may create or edit the employee's SKP (himself, his assessor, HR)."""
-    return actor is None or actor.id == employee.id or is_current_assessor(actor, employee) or is_hr(actor)
+    return actor is None or actor.id == employee.id or relations.is_assessor(actor, employee) or is_hr(actor)
 
 
 def _require_planner(actor, employee: Employee) -> None:
@@ -172,7 +155,7 @@ def _overlapping_current(employee: Employee, start: date, end: date, exclude_id:
 def _new_skp(employee: Employee, year: int, start: date, end: date, position: Position | None,
              unit_id: int | None = None, jenjang: str | None = None) -> Skp:
     """Build (not yet audited) a DRAFT SKP with its 7 perilaku rows for a period."""
-    resolved = resolve_for(employee, start)
+    resolved = relations.resolve(employee, start)
     skp = Skp(
         employee_id=employee.id, year=year, version=1, status="DRAFT", period_start=start, period_end=end,
         unit_id=unit_id or (position.unit_id if position else employee.unit_id),
@@ -248,7 +231,7 @@ def assessor_skp(skp: Skp) -> Skp | None:
 def _assessor_ids(skp: Skp) -> set[int]:
     """Return the employees whose RHK this SKP may cascade from: the recorded and today's assessor."""
     ids = {skp.assessor_id} - {None}
-    link = db.session.get(AssessorLink, skp.employee_id)
+    link = relations.link_of(skp.employee_id)
     if link is not None and link.assessor_id is not None:
         ids.add(link.assessor_id)
     return ids
@@ -429,7 +412,7 @@ def set_perilaku_expectation(actor, skp: Skp, value: str, text: str | None) -> S
     (the expectation is his to state).
     """
     _require_planner(actor, skp.employee)
-    if not (skp.status == "SUBMITTED" and (actor is None or is_current_assessor(actor, skp.employee))):
+    if not (skp.status == "SUBMITTED" and (actor is None or relations.is_assessor(actor, skp.employee))):
         _require_editable(skp)
     if value not in berakhlak.BY_CODE:
         raise PlanningError(f"Nilai perilaku {value!r} tidak dikenal.", "value", code="UNKNOWN_VALUE")
@@ -482,7 +465,7 @@ def record_dialog(actor, employee: Employee, *, held_on: date, medium: str, summ
     summary = _text(summary, "summary", "Ringkasan dialog", 4000)
     assessor_id = skp.assessor_id if skp is not None else None
     if assessor_id is None:
-        resolved = resolve_for(employee, held_on)
+        resolved = relations.resolve(employee, held_on)
         assessor_id = resolved.assessor.id if resolved.assessor else None
     dialog = DialogKinerja(
         skp_id=skp.id if skp is not None else None, employee_id=employee.id, assessor_id=assessor_id,
@@ -519,7 +502,7 @@ def _apply(actor, skp: Skp, action: SkpAction, **kwargs) -> str:
     is_owner = actor is None or actor.id == skp.employee_id
     if action in (SkpAction.APPROVE, SkpAction.RETURN):
         is_owner = actor is not None and actor.id == skp.employee_id
-    is_assessor = actor is None or (not is_owner and is_current_assessor(actor, skp.employee))
+    is_assessor = actor is None or (not is_owner and relations.is_assessor(actor, skp.employee))
     return str(skp_rules.transition(skp.status, action, actor_is_owner=is_owner, actor_is_assessor=is_assessor,
                                     **kwargs))
 
@@ -533,7 +516,7 @@ def submit_skp(actor, skp: Skp) -> Skp:
     _check_complete(skp)
     before = {"status": skp.status, "assessor_id": skp.assessor_id}
     skp.status, skp.submitted_at, skp.return_reason = new_status, clock.stamp(), None
-    resolved = resolve_for(skp.employee)
+    resolved = relations.resolve(skp.employee)
     if resolved.assessor is not None:
         skp.assessor_id = resolved.assessor.id  # it lands in the queue of today's assessor
     _skp_record(actor, "skp.submit", skp, before, {"status": skp.status, "assessor_id": skp.assessor_id})
@@ -545,7 +528,7 @@ def approve_skp(actor, skp: Skp) -> Skp:
     version before it. Records who approved, when, and the assessor and his superior as resolved now."""
     new_status = _apply(actor, skp, SkpAction.APPROVE)
     before = {"status": skp.status, "assessor_id": skp.assessor_id}
-    resolved = resolve_for(skp.employee)
+    resolved = relations.resolve(skp.employee)
     skp.status, skp.approved_at = new_status, clock.stamp()
     skp.approved_by_id = actor.id if actor is not None else None
     if resolved.assessor is not None:
@@ -679,7 +662,7 @@ def share_rhk(actor, leader_rhk: RencanaHasilKerja, member: Employee, text: str)
         raise NotAllowed("Hanya pemilik RHK yang dapat membaginya dalam Matrik Peran Hasil.", code="NOT_OWNER")
     if leader_skp.status in ("SUPERSEDED", "CLOSED"):
         raise WrongState("RHK ini berasal dari SKP yang sudah digantikan atau ditutup.", code="SKP_NOT_CURRENT")
-    if member.id == leader.id or not is_current_assessor(leader, member):
+    if member.id == leader.id or not relations.is_assessor(leader, member):
         raise NotAllowed("Peran hasil hanya dapat dibagikan kepada pegawai yang dinilai oleh pemilik RHK.",
                          code="NOT_TEAM_MEMBER")
     text = _text(text, "text", "Uraian peran hasil")
@@ -726,7 +709,6 @@ def open_skp_on(employee: Employee, on: date) -> Skp | None:
 
 def _save_position(actor, employee: Employee, *, unit: Unit, jenjang: str, on: date, is_head: bool | None = None,
                    jf_name: str | None = ..., golongan: str | None = ...) -> Employee:
-    from kinerja.org.assessors import refresh_assessor_links
     from kinerja.org.services import save_employee
 
     employee = save_employee(
@@ -735,8 +717,7 @@ def _save_position(actor, employee: Employee, *, unit: Unit, jenjang: str, on: d
         golongan=employee.golongan if golongan is ... else golongan,
         is_head=employee.is_head if is_head is None else is_head, email=employee.email, effective=on)
     db.session.flush()
-    if on <= clock.today():
-        refresh_assessor_links()
+    relations.refresh_assessor_links()  # a dated change too: the links carry their validity
     return employee
 
 
@@ -754,7 +735,7 @@ def transfer_employee(actor, employee: Employee, new_unit: Unit, on: date) -> Sk
     skp = open_skp_on(employee, on)
     if skp is None:
         return None
-    resolved = resolve_for(employee, on)
+    resolved = relations.resolve(employee, on)
     assessor_id = resolved.assessor.id if resolved.assessor else None
     reason = f"Pindah ke {new_unit.name} mulai {on.isoformat()} tanpa perubahan jabatan."
     if skp.is_editable:

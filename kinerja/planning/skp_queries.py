@@ -8,8 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from kinerja.auth.access import acting_for
+from kinerja import clock
 from kinerja.extensions import db
+from kinerja.org import relations
 from kinerja.org.models import AssessorLink, Employee, Unit
 from kinerja.planning.models import Iki, RencanaHasilKerja, Skp
 from kinerja.rules import calendar as calendar_rules
@@ -99,22 +100,19 @@ class QueueItem:
         return self.skp.unit.name
 
 
-def _assessed_filter(assessor: Employee):
-    """Return the filter "this SKP's employee is assessed by him (or a head he acts for) today".
-
-    Today's ``AssessorLink`` decides; an employee without a link yet falls back on the SKP's
-    recorded assessor.
-    """
-    ids = [assessor.id, *acting_for(assessor.id)]
-    return and_(
-        Skp.employee_id != assessor.id,
-        or_(AssessorLink.assessor_id.in_(ids), and_(AssessorLink.employee_id.is_(None), Skp.assessor_id.in_(ids))),
-    )
-
-
 def _queue_stmt(assessor: Employee, year: int | None):
-    stmt = (select(Skp).outerjoin(AssessorLink, AssessorLink.employee_id == Skp.employee_id)
-            .where(Skp.status == "SUBMITTED", _assessed_filter(assessor)))
+    """Return the SUBMITTED SKP of the people he assesses today (himself or as PLT/PLH; never his own).
+
+    Today's assessor links decide (``relations.assessees_select``); an employee without a link yet
+    falls back on the SKP's recorded assessor.
+    """
+    today = clock.today()
+    linked = select(AssessorLink.employee_id).where(AssessorLink.employee_id == Skp.employee_id,
+                                                    relations.link_covers(today)).exists()
+    stmt = select(Skp).where(
+        Skp.status == "SUBMITTED", Skp.employee_id != assessor.id,
+        or_(Skp.employee_id.in_(relations.assessees_select(assessor.id, today)),
+            and_(~linked, Skp.assessor_id.in_(relations.stands_for_select(assessor.id, today)))))
     if year is not None:
         stmt = stmt.where(Skp.year == year)
     return stmt

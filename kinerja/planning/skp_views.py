@@ -14,12 +14,12 @@ from sqlalchemy.orm import selectinload
 
 from kinerja import clock
 from kinerja.audit.services import history
-from kinerja.auth.access import acting_for, can_view_employee, is_assessor_of
+from kinerja.auth.access import can_view_employee
 from kinerja.extensions import db
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
 from kinerja.org import queries as org_queries
-from kinerja.org.assessors import assessees_of
-from kinerja.org.models import ActingAssignment, Employee, Unit
+from kinerja.org import relations
+from kinerja.org.models import Employee, Unit
 from kinerja.planning import bp, skp, skp_queries
 from kinerja.planning.errors import NotAllowed, PlanningError, WrongState
 from kinerja.planning.models import DialogKinerja, Iki, PeranHasil, RencanaHasilKerja, Skp
@@ -100,18 +100,10 @@ def _load_skp(skp_id: int) -> Skp:
     return found
 
 
-def _acts_as_assessor(me, item: Skp) -> bool:
-    """Tell whether ``me`` is the SKP's Pejabat Penilai (recorded or today's, or as his PLT/PLH)."""
-    if me.id == item.employee_id:
-        return False
-    if item.assessor_id is not None and (me.id == item.assessor_id or item.assessor_id in acting_for(me.id)):
-        return True
-    return is_assessor_of(me, item.employee)
-
-
 def _may_view(item: Skp) -> bool:
     me = _me()
-    return can_view_employee(current_user, item.employee) or _acts_as_assessor(me, item)
+    return (can_view_employee(current_user, item.employee)
+            or relations.is_assessor(me, item.employee, recorded=item.assessor_id))
 
 
 def get_skp_or_404(skp_id: int) -> Skp:
@@ -141,7 +133,7 @@ def _editable_skp_or_403(skp_id: int) -> Skp:
 def _assessed_skp_or_403(skp_id: int) -> Skp:
     """Load an SKP only its Pejabat Penilai may act on; 403 for anyone else (its employee too)."""
     item = get_skp_or_404(skp_id)
-    if not _acts_as_assessor(_me(), item):
+    if not relations.is_assessor(_me(), item.employee, recorded=item.assessor_id):
         abort(403)
     return item
 
@@ -266,16 +258,6 @@ def _shares_by_rhk(rhk_ids: list[int]) -> dict[int, list[PeranHasil]]:
     return shares
 
 
-def _units_headed_by(me) -> list[Unit]:
-    """Return the units ``me`` heads today, definitively or as PLT/PLH."""
-    acting_units = select(ActingAssignment.unit_id).where(
-        ActingAssignment.employee_id == me.id, ActingAssignment.start <= clock.today(),
-        ActingAssignment.end >= clock.today())
-    headed = [me.unit] if me.is_head else []
-    return headed + [u for u in db.session.scalars(select(Unit).where(Unit.id.in_(acting_units)).order_by(Unit.path))
-                     if u.id != me.unit_id or not me.is_head]
-
-
 def _root_unit() -> Unit | None:
     """Return the top of the unit tree."""
     return db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id).limit(1))
@@ -285,7 +267,7 @@ def _skp_context(item: Skp, **overrides) -> dict:
     """Gather what the SKP page and its partials show, with forms in their current state."""
     me = _me()
     is_owner = item.employee_id == me.id
-    is_assessor = _acts_as_assessor(me, item)
+    is_assessor = relations.is_assessor(me, item.employee, recorded=item.assessor_id)
     can_edit = item.is_editable and (is_owner or is_assessor or skp.is_hr(me))
     helper = overrides.pop("helper", None) or _helper(item, can_edit)
     rhk_sorted = sorted(item.rhk, key=lambda r: (r.position, r.id))
@@ -587,7 +569,7 @@ def lampiran_update(skp_id):
 def dialog_create(skp_id):
     """Record a dialog kinerja on the SKP (employee or his assessor); answer the dialog section."""
     item = get_skp_or_404(skp_id)
-    if item.employee_id != _me().id and not _acts_as_assessor(_me(), item):
+    if item.employee_id != _me().id and not relations.is_assessor(_me(), item.employee, recorded=item.assessor_id):
         abort(403)
     form = DialogForm()
     if not form.validate_on_submit():
@@ -652,7 +634,7 @@ def skp_return(skp_id):
 def skp_revise(skp_id):
     """Open a new version of an approved SKP, agreed in a recorded dialog kinerja."""
     item = get_skp_or_404(skp_id)
-    if item.employee_id != _me().id and not _acts_as_assessor(_me(), item):
+    if item.employee_id != _me().id and not relations.is_assessor(_me(), item.employee, recorded=item.assessor_id):
         abort(403)
     form = ReviseForm(dialogs=item.dialogs)
     if not form.validate_on_submit():
@@ -765,7 +747,7 @@ def queue_return(skp_id):
 def _matrik_context(year: int, share_forms: dict | None = None) -> dict:
     me = _me()
     leader_skp = skp_queries.current_skp(me, year)
-    members = assessees_of(me)
+    members = relations.assessees(me)
     rhks = list(leader_skp.rhk) if leader_skp is not None else []
     forms = {r.id: ShareForm(formdata=None, members=members, prefix=f"share{r.id}") for r in rhks}
     forms.update(share_forms or {})
@@ -787,7 +769,7 @@ def share_create(rhk_id):
     rhk = db.get_or_404(RencanaHasilKerja, rhk_id, description="RHK tidak ditemukan.")
     if rhk.skp.employee_id != _me().id:
         abort(403)
-    members = assessees_of(_me())
+    members = relations.assessees(_me())
     form = ShareForm(members=members, prefix=f"share{rhk.id}")
     status = 200
     if not form.validate_on_submit():
@@ -819,7 +801,8 @@ def _dashboard_unit(form: DashboardForm):
     """Return the unit the user asked for and may see, defaulting to his own headed unit."""
     me = _me()
     wide = current_user.has_role(*PLANNING_VIEWERS)
-    headed = _units_headed_by(me)
+    own = relations.headed_units(me, acting=False)  # his own post first, then those he holds as PLT/PLH
+    headed = own + [u for u in relations.headed_units(me, definitive=False) if u not in own]
     code = form.unit.data
     if code:
         unit = org_queries.get_unit_or_404(code)

@@ -9,15 +9,10 @@ from sqlalchemy import event, func, select
 
 from kinerja.extensions import db
 from kinerja.org import services
-from kinerja.org.assessors import (
-    acting_heads_for,
-    assessees_of,
-    employees_without_assessor,
-    refresh_assessor_links,
-    resolve_all,
-    resolve_for,
-)
+from kinerja.org.assessors import refresh_assessor_links, resolve_all, resolve_for
 from kinerja.org.models import AssessorLink, Employee
+from kinerja.org.relations import acting_heads_for, employees_without_assessor, link_covers, link_of
+from kinerja.org.relations import assessees as assessees_of
 
 START = date(2025, 1, 1)  # every employee's first position starts here
 TODAY = datetime(2025, 5, 15, 3, 0, tzinfo=UTC)  # 10:00 WIB
@@ -294,10 +289,10 @@ def test_refresh_assessor_links_writes_the_snapshot(org):
     count = refresh_assessor_links(date(2025, 3, 1))
     db.session.commit()
     assert count == len(people) == db.session.scalar(select(func.count()).select_from(AssessorLink))
-    link = db.session.get(AssessorLink, people["pelaksana"].id)
+    link = link_of(people["pelaksana"].id, date(2025, 3, 1))
     assert (link.assessor_id, link.assessor_superior_id, link.rule, link.problem, link.on_date) == (
         people["direktur"].id, people["deputi"].id, "PUSAT_JF_PELAKSANA", None, date(2025, 3, 1))
-    kepala = db.session.get(AssessorLink, people["kepala"].id)
+    kepala = link_of(people["kepala"].id, date(2025, 3, 1))
     assert (kepala.assessor_id, kepala.rule, kepala.problem) == (None, "KEPALA", None)
 
 
@@ -305,15 +300,18 @@ def test_refresh_is_repeatable_and_updates_loaded_links(org):
     units, people = org
     refresh_assessor_links(date(2025, 3, 1))
     db.session.commit()
-    link = db.session.get(AssessorLink, people["analis"].id)
+    link = link_of(people["analis"].id, date(2025, 3, 1))
     assert link.problem == "VACANT"
     services.add_acting(None, employee=people["kasubdit"], unit=units["DIT2"], kind="PLT",
                         start=date(2025, 3, 1), end=date(2025, 3, 31))
     assert refresh_assessor_links(date(2025, 3, 1)) == len(people)
     db.session.commit()
-    link = db.session.get(AssessorLink, people["analis"].id)
+    link = link_of(people["analis"].id, date(2025, 3, 1))
     assert (link.assessor_id, link.problem) == (people["kasubdit"].id, None)
-    assert db.session.scalar(select(func.count()).select_from(AssessorLink)) == len(people)
+    # one answer per employee on a day; the PLT's end starts a second row for the analis on 1 April
+    assert db.session.scalar(select(func.count()).select_from(AssessorLink)
+                             .where(link_covers(date(2025, 3, 1)))) == len(people)
+    assert link_of(people["analis"].id, date(2025, 4, 1)).problem == "VACANT"
 
 
 def test_refresh_defaults_to_today(org):

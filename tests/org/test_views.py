@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 from kinerja import clock
 from kinerja.audit.models import AuditEntry
 from kinerja.extensions import db
-from kinerja.org import services
+from kinerja.org import relations, services
 from kinerja.org.assessors import refresh_assessor_links
 from kinerja.org.models import ActingAssignment, AssessorLink, DelegationOverride, Employee, Unit
 from tests import factories
@@ -97,7 +97,7 @@ def audit_rows(action: str, object_id: str) -> list[AuditEntry]:
 
 def link_of(employee: Employee) -> AssessorLink:
     db.session.expire_all()
-    return db.session.get(AssessorLink, employee.id)
+    return relations.link_of(employee.id)
 
 
 def today():
