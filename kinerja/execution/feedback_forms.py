@@ -1,13 +1,12 @@
 """Forms of the feedback and notification pages: they carry the input; the services judge it."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from kinerja.org.forms import IdField
+from kinerja.forms import Form, IdField
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     """A comment, a reply (``parent_id``), about a piece of evidence (``evidence_id``) or a behaviour (``perilaku``)."""
 
     body = TextAreaField("Umpan balik")
@@ -21,7 +20,7 @@ class FeedbackForm(FlaskForm):
         return f"reply-{self.parent_id.data}" if self.parent_id.data else "new"
 
 
-class MarkReadForm(FlaskForm):
+class MarkReadForm(Form):
     """Mark one notification read, or all of them."""
 
     notification_id = IdField()

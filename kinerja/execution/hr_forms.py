@@ -3,12 +3,12 @@ and the weekly compliance."""
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectChoice, StringField, TextAreaField, ValidationError
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from kinerja.forms import Form, GetForm, IsoDateField, LocalDateTimeField, YearField, strip
 from kinerja.org import queries as org_queries
-from kinerja.org.forms import NIP_MESSAGE, NIP_PATTERN, ChoiceField, GetForm, IsoDateField, _strip
+from kinerja.org.forms import NIP_MESSAGE, NIP_PATTERN
 from kinerja.rules.week import week_start as monday_of
 
 MAX_REASON = 500
@@ -17,7 +17,7 @@ MAX_REASON = 500
 class NipForm(GetForm):
     """Find an employee by NIP (query string)."""
 
-    nip = StringField("NIP pegawai", filters=[_strip],
+    nip = StringField("NIP pegawai", filters=[strip],
                       validators=[DataRequired("NIP wajib diisi."), Regexp(NIP_PATTERN, message=NIP_MESSAGE)])
 
     def __init__(self, *args, **kwargs):
@@ -31,23 +31,13 @@ class NipForm(GetForm):
             raise ValidationError("Pegawai dengan NIP ini tidak ditemukan.")
 
 
-class LocalDateTimeField(DateTimeLocalField):
-    """A ``datetime-local`` value whose parse error speaks Bahasa Indonesia."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Waktu tidak valid (format TTTT-BB-HHTjj:mm).") from None
-
-
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     """Reopen one closed week of an employee until a local deadline, with a reason."""
 
-    week_start = ChoiceField("Minggu", choices=[])
+    week_start = SelectField("Minggu", choices=[])
     until = LocalDateTimeField("Dibuka sampai (waktu setempat pegawai)", format="%Y-%m-%dT%H:%M",
                                validators=[InputRequired("Batas waktu wajib diisi.")])
-    reason = TextAreaField("Alasan", filters=[_strip],
+    reason = TextAreaField("Alasan", filters=[strip],
                            validators=[DataRequired("Alasan wajib diisi."), Length(max=MAX_REASON)])
 
     def __init__(self, *args, weeks=(), **kwargs):
@@ -70,9 +60,9 @@ def _resolve_unit(form, field) -> None:
 class BlockedFilterForm(GetForm):
     """Filter HR's blocked list: year, unit (with its sub-units), status, page."""
 
-    year = IntegerField("Tahun", validators=[Optional(), NumberRange(min=2000, max=2100, message="Tahun tidak valid.")])
-    unit = StringField("Kode unit (termasuk sub-unit)", filters=[_strip], validators=[Optional(), Length(max=40)])
-    status = ChoiceField("Status", default="", choices=[SelectChoice("", "Semua"),
+    year = YearField()
+    unit = StringField("Kode unit (termasuk sub-unit)", filters=[strip], validators=[Optional(), Length(max=40)])
+    status = SelectField("Status", default="", choices=[SelectChoice("", "Semua"),
                                                         SelectChoice("BLOCKED", "Masih diblokir"),
                                                         SelectChoice("CLEARED", "Sudah dibuka")])
     page = IntegerField("Halaman", default=1, validators=[Optional(), NumberRange(min=1)])
@@ -85,7 +75,7 @@ class ComplianceForm(GetForm):
     """Choose the week (any day of it), optionally a unit to drill into, and the page."""
 
     week = IsoDateField("Minggu (tanggal mana pun dalam minggu itu)", validators=[Optional()])
-    unit = StringField("Kode unit", filters=[_strip], validators=[Optional(), Length(max=40)])
+    unit = StringField("Kode unit", filters=[strip], validators=[Optional(), Length(max=40)])
     page = IntegerField("Halaman", default=1, validators=[Optional(), NumberRange(min=1)])
 
     unit_obj = None
@@ -96,16 +86,16 @@ class ComplianceForm(GetForm):
         return monday_of(self.week.data) if self.week.data else None
 
 
-class HolidayForm(FlaskForm):
+class HolidayForm(Form):
     """Add a holiday: its date and name (the service checks weekends, duplicates and closed weeks)."""
 
     day = IsoDateField("Tanggal", validators=[InputRequired("Tanggal wajib diisi.")])
-    name = StringField("Nama hari libur", filters=[_strip],
+    name = StringField("Nama hari libur", filters=[strip],
                        validators=[DataRequired("Nama hari libur wajib diisi."), Length(max=120)])
 
 
-class DeclineRequestForm(FlaskForm):
+class DeclineRequestForm(Form):
     """Decline an employee's request to reopen a week, with the reason he will read."""
 
-    reason = TextAreaField("Alasan penolakan", filters=[_strip],
+    reason = TextAreaField("Alasan penolakan", filters=[strip],
                            validators=[DataRequired("Alasan penolakan wajib diisi."), Length(max=MAX_REASON)])

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import TextAreaField
 
@@ -21,6 +20,7 @@ from kinerja.execution import bp, inbox_queries, services
 from kinerja.execution.feedback import feedback_counts
 from kinerja.execution.models import Visum
 from kinerja.extensions import db
+from kinerja.forms import Form
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
 from kinerja.org import relations
 from kinerja.org.models import AssessorLink, Employee
@@ -42,7 +42,7 @@ SKIP_REASONS = {
 }
 
 
-class InboxReturnForm(FlaskForm):
+class InboxReturnForm(Form):
     """The reason of a return; the service checks it (required, at most 500 characters)."""
 
     reason = TextAreaField("Alasan pengembalian")

@@ -28,11 +28,11 @@ from kinerja.execution.realisasi_forms import (
     IkuRealisasiForm,
     ProgressForm,
 )
+from kinerja.forms import YearForm
 from kinerja.htmx import is_htmx, render_page_or_partial
 from kinerja.org import queries as org_queries
 from kinerja.planning import charts, pk_queries, skp_queries
 from kinerja.planning.models import PerjanjianKinerja
-from kinerja.planning.skp_forms import YearForm
 from kinerja.refusals import perform
 from kinerja.rules.capaian import DEFAULT_CAP, open_periods, period_label
 from kinerja.rules.planning import format_number

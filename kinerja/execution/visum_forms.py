@@ -6,17 +6,11 @@ approved SKP, the fields) and their refusals land on these fields through ``refu
 
 import uuid
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectChoice, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from kinerja.org.forms import GetForm, IsoDateField
-from kinerja.planning.skp_forms import IdChoiceField
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from kinerja.forms import Form, GetForm, IdChoiceField, IsoDateField, strip
 
 
 def new_token() -> str:
@@ -37,14 +31,14 @@ class IkiField(IdChoiceField):
                                                                        for c in choices]
 
 
-class VisumForm(FlaskForm):
+class VisumForm(Form):
     """Add a visum to a day (the day is in the URL)."""
 
     iki_id = IkiField("IKI yang didukung")
-    activity = TextAreaField("Uraian kegiatan", filters=[_strip],
+    activity = TextAreaField("Uraian kegiatan", filters=[strip],
                              validators=[DataRequired("Uraian kegiatan wajib diisi."), Length(max=4000)])
-    output_quantity = StringField("Jumlah output", filters=[_strip], validators=[Optional(), Length(max=30)])
-    output_unit = StringField("Satuan", filters=[_strip], validators=[Optional(), Length(max=60)])
+    output_quantity = StringField("Jumlah output", filters=[strip], validators=[Optional(), Length(max=30)])
+    output_unit = StringField("Satuan", filters=[strip], validators=[Optional(), Length(max=60)])
     client_token = HiddenField(validators=[Optional(), Length(max=40)])
 
     def __init__(self, *args, iki_choices=(), **kwargs):
@@ -68,7 +62,7 @@ class EditVisumForm(VisumForm):
         return {"day": self.date.data, **super().service_kwargs()}
 
 
-class CopyForm(FlaskForm):
+class CopyForm(Form):
     """Copy the previous day's visum (or the last filed day's) into a day."""
 
     client_token = HiddenField(validators=[Optional(), Length(max=40)])
@@ -79,12 +73,12 @@ class CopyForm(FlaskForm):
             self.client_token.data = new_token()
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     """Attach a file, a photo from the phone's camera, or a link to a visum."""
 
     file = FileField("Berkas")
     photo = FileField("Foto dari kamera")
-    url = StringField("Tautan", filters=[_strip], validators=[Optional(), Length(max=2000)])
+    url = StringField("Tautan", filters=[strip], validators=[Optional(), Length(max=2000)])
 
     def upload(self):
         """Return the chosen file (the camera photo first), or None when no file was chosen."""
@@ -100,9 +94,9 @@ class WeekForm(GetForm):
     week = IsoDateField("Minggu", validators=[Optional()])
 
 
-class ReopenRequestForm(FlaskForm):
+class ReopenRequestForm(Form):
     """Ask HR to reopen a closed week (its Monday), with an optional note."""
 
     week = IsoDateField("Minggu", validators=[DataRequired("Minggu wajib dipilih.")])
-    note = TextAreaField("Catatan untuk Kepegawaian (boleh kosong)", filters=[_strip],
+    note = TextAreaField("Catatan untuk Kepegawaian (boleh kosong)", filters=[strip],
                          validators=[Optional(), Length(max=500, message="Catatan paling panjang 500 karakter.")])

@@ -1,68 +1,20 @@
 """Forms of the HR pages: employee search, PLT/PLH, delegation override, date of resolution."""
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from kinerja.inputs import MAX_INT
+from kinerja.forms import Form, GetForm, IsoDateField, strip
 from kinerja.org import queries
-from kinerja.rules.calendar import DATE_OUT_OF_RANGE, is_supported_date
 from kinerja.rules.vocabulary import JENJANG_LABELS, ActingKind
 
 NIP_PATTERN = r"^\d{18}$"
 NIP_MESSAGE = "NIP terdiri dari 18 angka."
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class IsoDateField(DateField):
-    """A YYYY-MM-DD date whose parse error speaks Bahasa Indonesia (WTForms ships no ``id`` locale)."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Tanggal tidak valid (format TTTT-BB-HH).") from None
-        if self.data is not None and not is_supported_date(self.data):
-            self.data = None  # 9999-12-31 would overflow the week and range arithmetic after it
-            raise ValueError(DATE_OUT_OF_RANGE)
-
-
-class IdField(IntegerField):
-    """A row id a page posts back (a hidden field): empty, or 1 to 2^31 - 1 like an id column.
-
-    Without the bound, 99999999999999999999 reached the database (SQLite cannot bind it, PostgreSQL
-    refuses it for an ``integer``): the form now refuses it as an invalid choice (422).
-    """
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        bounds = [Optional(), NumberRange(min=1, max=MAX_INT, message="Pilihan tidak valid.")]
-        super().__init__(label, bounds + list(validators or []), **kwargs)
-
-
-class ChoiceField(SelectField):
-    """A select whose "not a valid choice" error speaks Bahasa Indonesia."""
-
-    def pre_validate(self, form):
-        try:
-            super().pre_validate(form)
-        except ValueError:
-            raise ValidationError("Pilihan tidak valid.") from None
-
-
-class GetForm(FlaskForm):
-    """A form read from the query string: no CSRF (it changes nothing)."""
-
-    class Meta:
-        csrf = False
-
-
 class EmployeeSearchForm(GetForm):
-    q = StringField("Cari NIP atau nama", filters=[_strip], validators=[Optional(), Length(max=100)])
-    unit = StringField("Kode unit (termasuk sub-unit)", filters=[_strip], validators=[Optional(), Length(max=40)])
-    jenjang = ChoiceField("Jenjang", default="", choices=[SelectChoice("", "Semua jenjang")] + [
+    q = StringField("Cari NIP atau nama", filters=[strip], validators=[Optional(), Length(max=100)])
+    unit = StringField("Kode unit (termasuk sub-unit)", filters=[strip], validators=[Optional(), Length(max=40)])
+    jenjang = SelectField("Jenjang", default="", choices=[SelectChoice("", "Semua jenjang")] + [
         SelectChoice(j.value, label) for j, label in JENJANG_LABELS.items()])
 
     def __init__(self, *args, **kwargs):
@@ -93,12 +45,12 @@ def _employee_for(field):
     return employee
 
 
-class ActingForm(FlaskForm):
+class ActingForm(Form):
     """Add a PLT/PLH to a unit's head position."""
 
-    nip = StringField("NIP pegawai", filters=[_strip],
+    nip = StringField("NIP pegawai", filters=[strip],
                       validators=[DataRequired("NIP wajib diisi."), Regexp(NIP_PATTERN, message=NIP_MESSAGE)])
-    kind = ChoiceField("Jenis", choices=[SelectChoice(ActingKind.PLT.value, "PLT (Pelaksana Tugas)"),
+    kind = SelectField("Jenis", choices=[SelectChoice(ActingKind.PLT.value, "PLT (Pelaksana Tugas)"),
                                          SelectChoice(ActingKind.PLH.value, "PLH (Pelaksana Harian)")])
     start = IsoDateField("Mulai", validators=[InputRequired("Tanggal mulai wajib diisi.")])
     end = IsoDateField("Selesai", validators=[InputRequired("Tanggal selesai wajib diisi.")])
@@ -126,7 +78,7 @@ class ActingForm(FlaskForm):
         return True
 
 
-class EndActingForm(FlaskForm):
+class EndActingForm(Form):
     """End a PLT/PLH assignment early."""
 
     end = IsoDateField("Berakhir pada", validators=[InputRequired("Tanggal berakhir wajib diisi.")])
@@ -144,15 +96,15 @@ class EndActingForm(FlaskForm):
             raise ValidationError("Untuk mengakhiri lebih awal, tanggal harus sebelum tanggal selesai semula.")
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     """Record HR's delegation: a named assessor that wins over the table."""
 
-    assessor_nip = StringField("NIP Pejabat Penilai", filters=[_strip],
+    assessor_nip = StringField("NIP Pejabat Penilai", filters=[strip],
                                validators=[DataRequired("NIP Pejabat Penilai wajib diisi."),
                                            Regexp(NIP_PATTERN, message=NIP_MESSAGE)])
-    superior_nip = StringField("NIP Atasan Pejabat Penilai (opsional)", filters=[_strip],
+    superior_nip = StringField("NIP Atasan Pejabat Penilai (opsional)", filters=[strip],
                                validators=[Optional(), Regexp(NIP_PATTERN, message=NIP_MESSAGE)])
-    reason = TextAreaField("Alasan / dasar pendelegasian", filters=[_strip],
+    reason = TextAreaField("Alasan / dasar pendelegasian", filters=[strip],
                            validators=[DataRequired("Alasan wajib diisi."), Length(max=500)])
     start = IsoDateField("Mulai", validators=[InputRequired("Tanggal mulai wajib diisi.")])
     end = IsoDateField("Selesai (opsional)", validators=[Optional()])

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectChoice, SelectField, ValidationError
 from wtforms.validators import AnyOf, Regexp
 
 from kinerja.auth.access import role_required
 from kinerja.extensions import db
+from kinerja.forms import Form
 from kinerja.htmx import hx_redirect, render_page_or_partial
 from kinerja.org import bp, imports
 
@@ -33,7 +33,7 @@ STALE_SECONDS = 24 * 3600
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{22,64}$"
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     kind = SelectField("Jenis data", choices=KIND_CHOICES, default="employees")
     file = FileField("Berkas CSV (UTF-8)", validators=[
         FileRequired("Pilih berkas CSV."),
@@ -51,7 +51,7 @@ class UploadForm(FlaskForm):
         self.content = content
 
 
-class CommitForm(FlaskForm):
+class CommitForm(Form):
     kind = HiddenField(validators=[AnyOf(list(imports.HEADERS))])
     token = HiddenField(validators=[Regexp(TOKEN_PATTERN)])
 

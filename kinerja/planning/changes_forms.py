@@ -8,12 +8,11 @@ the decree decides (same position, a cuti of a year or more, ...) is left to the
 
 from datetime import date
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, StringField, ValidationError
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from kinerja.forms import FIRST_YEAR, LAST_YEAR, Form, IsoDateField, strip
 from kinerja.org import queries
-from kinerja.org.forms import ChoiceField, IsoDateField
 from kinerja.org.imports import JF_JENJANG
 from kinerja.rules.planning import STUDY_LEAVE_KIND_LABELS
 from kinerja.rules.vocabulary import JENJANG_LABELS
@@ -28,11 +27,6 @@ LEAVE_KINDS = (
     "Cuti bersama",
     "Cuti di luar tanggungan negara",
 )
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _choices(pairs, empty: str | None = "— pilih —") -> list[SelectChoice]:
@@ -46,8 +40,8 @@ def _plausible(form, field) -> None:
         raise ValidationError(f"Tanggal harus antara tahun {FIRST_YEAR} dan {LAST_YEAR}.")
 
 
-class _UnitForm(FlaskForm):
-    unit = StringField("Kode unit kerja baru", filters=[_strip],
+class _UnitForm(Form):
+    unit = StringField("Kode unit kerja baru", filters=[strip],
                          validators=[DataRequired("Kode unit kerja wajib diisi."), Length(max=40)])
 
     def __init__(self, *args, **kwargs):
@@ -70,9 +64,9 @@ class TransferForm(_UnitForm):
 class PositionForm(_UnitForm):
     """Perubahan jabatan: a new jenjang, JF name or headship, possibly in another unit."""
 
-    jenjang = ChoiceField("Jenjang jabatan baru", choices=_choices(JENJANG_LABELS.items()),
+    jenjang = SelectField("Jenjang jabatan baru", choices=_choices(JENJANG_LABELS.items()),
                           validators=[DataRequired("Jenjang jabatan wajib dipilih.")])
-    jf_name = StringField("Nama jabatan fungsional", filters=[_strip], validators=[Optional(), Length(max=120)])
+    jf_name = StringField("Nama jabatan fungsional", filters=[strip], validators=[Optional(), Length(max=120)])
     is_head = BooleanField("Kepala unit kerja")
     on = IsoDateField("Berlaku mulai", validators=[InputRequired("Tanggal mulai wajib diisi."), _plausible])
 
@@ -84,7 +78,7 @@ class PositionForm(_UnitForm):
                                   f"{label}.")
 
 
-class _PeriodForm(FlaskForm):
+class _PeriodForm(Form):
     def validate_end(self, field) -> None:
         """Refuse an end before the start."""
         start = self.start.data
@@ -95,7 +89,7 @@ class _PeriodForm(FlaskForm):
 class StudyLeaveForm(_PeriodForm):
     """Tugas belajar: one of the four kinds of decree I.C, a start and, when known, an end."""
 
-    kind = ChoiceField("Jenis tugas belajar", choices=_choices(STUDY_LEAVE_KIND_LABELS.items()),
+    kind = SelectField("Jenis tugas belajar", choices=_choices(STUDY_LEAVE_KIND_LABELS.items()),
                        validators=[DataRequired("Jenis tugas belajar wajib dipilih.")])
     start = IsoDateField("Mulai", validators=[InputRequired("Tanggal mulai wajib diisi."), _plausible])
     end = IsoDateField("Selesai (bila sudah diketahui)", validators=[Optional(), _plausible])
@@ -104,7 +98,7 @@ class StudyLeaveForm(_PeriodForm):
 class LeaveForm(_PeriodForm):
     """Cuti: its kind and its first and last day."""
 
-    kind = ChoiceField("Jenis cuti", choices=_choices((k, k) for k in LEAVE_KINDS),
+    kind = SelectField("Jenis cuti", choices=_choices((k, k) for k in LEAVE_KINDS),
                        validators=[DataRequired("Jenis cuti wajib dipilih.")])
     start = IsoDateField("Mulai", validators=[InputRequired("Tanggal mulai wajib diisi."), _plausible])
     end = IsoDateField("Selesai", validators=[InputRequired("Tanggal selesai wajib diisi."), _plausible])
@@ -113,7 +107,7 @@ class LeaveForm(_PeriodForm):
 FORMS = {"transfer": TransferForm, "position": PositionForm, "study": StudyLeaveForm, "leave": LeaveForm}
 
 
-def change_form(kind: str, formdata=None, *, data=None, with_csrf: bool = True) -> FlaskForm:
+def change_form(kind: str, formdata=None, *, data=None, with_csrf: bool = True) -> Form:
     """Build the form of one kind of change with its prefix (``formdata=None``: an empty form).
 
     ``with_csrf=False`` is for the preview, a GET that changes nothing.

@@ -5,13 +5,12 @@ the form only offers them, and the service refuses anything else anyway. The tra
 not a WTForm: its inputs are named ``p-YYYY-MM`` and read by ``trajectory_from_form``.
 """
 
-from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectChoice, StringField, TextAreaField, ValidationError
+from wtforms import DecimalField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from kinerja.forms import Form, GetForm, IdChoiceField, YearField, strip
 from kinerja.org import queries as org_queries
-from kinerja.org.forms import NIP_MESSAGE, NIP_PATTERN, ChoiceField, GetForm
-from kinerja.planning.skp_forms import IdChoiceField
+from kinerja.org.forms import NIP_MESSAGE, NIP_PATTERN
 from kinerja.rules.planning import (
     AGGREGATION_LABELS,
     CONSOLIDATION_LABELS,
@@ -34,10 +33,6 @@ INPUT_LABELS = {
 }
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(str(k), v) for k, v in labels.items()]
 
@@ -45,17 +40,16 @@ def _choices(labels: dict) -> list[SelectChoice]:
 class YearUnitForm(GetForm):
     """``?year=`` and ``?unit=CODE`` of the list and cascade pages."""
 
-    year = IntegerField("Tahun", validators=[Optional(), NumberRange(min=2000, max=2100, message="Tahun tidak valid.")])
-    unit = StringField("Kode unit", filters=[_strip], validators=[Optional(), Length(max=40)])
+    year = YearField()
+    unit = StringField("Kode unit", filters=[strip], validators=[Optional(), Length(max=40)])
 
 
-class CreatePkForm(FlaskForm):
+class CreatePkForm(Form):
     """Start the PK of a unit for a year."""
 
-    unit = StringField("Kode unit kerja", filters=[_strip],
+    unit = StringField("Kode unit kerja", filters=[strip],
                        validators=[DataRequired("Kode unit wajib diisi."), Length(max=40)])
-    year = IntegerField("Tahun", validators=[InputRequired("Tahun wajib diisi."),
-                                             NumberRange(min=2000, max=2100, message="Tahun tidak valid.")])
+    year = YearField(required=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +64,7 @@ class CreatePkForm(FlaskForm):
 
 def _nip_field(label: str, required: bool = False):
     validators = [DataRequired(f"{label} wajib diisi.")] if required else [Optional()]
-    return StringField(f"NIP {label.lower()}", filters=[_strip],
+    return StringField(f"NIP {label.lower()}", filters=[strip],
                        validators=[*validators, Regexp(NIP_PATTERN, message=NIP_MESSAGE)])
 
 
@@ -86,20 +80,20 @@ class _EmployeeByNip:
         return employee
 
 
-class PkInputsForm(FlaskForm, _EmployeeByNip):
+class PkInputsForm(Form, _EmployeeByNip):
     """The parties and the drafting inputs listed by the decree (Renstra, Renja, ...)."""
 
     head_nip = _nip_field("Pihak pertama")
     superior_nip = _nip_field("Pihak kedua")
-    input_renstra = TextAreaField(INPUT_LABELS["input_renstra"], filters=[_strip], validators=[Length(max=4000)])
-    input_renja = TextAreaField(INPUT_LABELS["input_renja"], filters=[_strip], validators=[Length(max=4000)])
-    input_tugas_fungsi = TextAreaField(INPUT_LABELS["input_tugas_fungsi"], filters=[_strip],
+    input_renstra = TextAreaField(INPUT_LABELS["input_renstra"], filters=[strip], validators=[Length(max=4000)])
+    input_renja = TextAreaField(INPUT_LABELS["input_renja"], filters=[strip], validators=[Length(max=4000)])
+    input_tugas_fungsi = TextAreaField(INPUT_LABELS["input_tugas_fungsi"], filters=[strip],
                                        validators=[Length(max=4000)])
-    input_ekspektasi_pimpinan = TextAreaField(INPUT_LABELS["input_ekspektasi_pimpinan"], filters=[_strip],
+    input_ekspektasi_pimpinan = TextAreaField(INPUT_LABELS["input_ekspektasi_pimpinan"], filters=[strip],
                                               validators=[Length(max=4000)])
-    input_hasil_evaluasi = TextAreaField(INPUT_LABELS["input_hasil_evaluasi"], filters=[_strip],
+    input_hasil_evaluasi = TextAreaField(INPUT_LABELS["input_hasil_evaluasi"], filters=[strip],
                                          validators=[Length(max=4000)])
-    input_tugas_mandatory = TextAreaField(INPUT_LABELS["input_tugas_mandatory"], filters=[_strip],
+    input_tugas_mandatory = TextAreaField(INPUT_LABELS["input_tugas_mandatory"], filters=[strip],
                                           validators=[Length(max=4000)])
 
     def __init__(self, *args, **kwargs):
@@ -118,30 +112,30 @@ class PkInputsForm(FlaskForm, _EmployeeByNip):
         return {name: getattr(self, name).data for name in INPUT_LABELS}
 
 
-class SasaranForm(FlaskForm):
-    name = TextAreaField("Sasaran strategis", filters=[_strip],
+class SasaranForm(Form):
+    name = TextAreaField("Sasaran strategis", filters=[strip],
                          validators=[DataRequired("Nama sasaran strategis wajib diisi."), Length(max=4000)])
 
 
-class IkuForm(FlaskForm):
+class IkuForm(Form):
     """Add or edit an IKU; ``sasaran`` and ``parents`` (IKU of the PK above) come from the view."""
 
     sasaran_id = IdChoiceField("Sasaran strategis", validators=[DataRequired("Pilih sasaran strategis.")])
-    code = StringField("Kode IKU", filters=[_strip], validators=[DataRequired("Kode IKU wajib diisi."),
+    code = StringField("Kode IKU", filters=[strip], validators=[DataRequired("Kode IKU wajib diisi."),
                                                                   Length(max=40)])
-    name = TextAreaField("Indikator kinerja utama", filters=[_strip],
+    name = TextAreaField("Indikator kinerja utama", filters=[strip],
                          validators=[DataRequired("Nama IKU wajib diisi."), Length(max=4000)])
-    polarity = ChoiceField("Polaritas", choices=_choices(POLARITY_LABELS), default="MAX")
+    polarity = SelectField("Polaritas", choices=_choices(POLARITY_LABELS), default="MAX")
     weight = DecimalField("Bobot (%)", places=None, validators=[
         InputRequired("Bobot wajib diisi."), NumberRange(min=0.01, max=100, message="Bobot antara 0,01 dan 100.")])
     target = DecimalField("Target tahunan", places=None, validators=[
         InputRequired("Target wajib diisi."), NumberRange(min=0, message="Target tidak boleh negatif.")])
-    unit_of_measure = StringField("Satuan", filters=[_strip], validators=[DataRequired("Satuan wajib diisi."),
+    unit_of_measure = StringField("Satuan", filters=[strip], validators=[DataRequired("Satuan wajib diisi."),
                                                                           Length(max=60)])
-    consolidation = ChoiceField("Konsolidasi (periode target)", choices=_choices(CONSOLIDATION_LABELS),
+    consolidation = SelectField("Konsolidasi (periode target)", choices=_choices(CONSOLIDATION_LABELS),
                                 default="MONTHLY")
-    aggregation = ChoiceField("Cara agregasi", choices=_choices(AGGREGATION_LABELS), default="KUMULATIF")
-    target_kind = ChoiceField("Jenis target", choices=_choices(TARGET_KIND_LABELS), default="OUTCOME")
+    aggregation = SelectField("Cara agregasi", choices=_choices(AGGREGATION_LABELS), default="KUMULATIF")
+    target_kind = SelectField("Jenis target", choices=_choices(TARGET_KIND_LABELS), default="OUTCOME")
     parent_iku_id = IdChoiceField("IKU atasan yang didukung")
 
     def __init__(self, *args, sasaran=(), parents=(), **kwargs):
@@ -163,36 +157,36 @@ class IkuForm(FlaskForm):
                 "parent_iku": self.parent_iku}
 
 
-class ActionForm(FlaskForm):
-    kind = ChoiceField("Jenis", choices=_choices(ACTION_KIND_LABELS), default="RENCANA_AKSI")
-    description = TextAreaField("Uraian", filters=[_strip], validators=[DataRequired("Uraian wajib diisi."),
+class ActionForm(Form):
+    kind = SelectField("Jenis", choices=_choices(ACTION_KIND_LABELS), default="RENCANA_AKSI")
+    description = TextAreaField("Uraian", filters=[strip], validators=[DataRequired("Uraian wajib diisi."),
                                                                          Length(max=4000)])
-    period = StringField("Bulan (TTTT-BB, opsional)", filters=[_strip], validators=[
+    period = StringField("Bulan (TTTT-BB, opsional)", filters=[strip], validators=[
         Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="Tulis bulan sebagai TTTT-BB.")])
 
 
-class AnggaranForm(FlaskForm):
-    program = StringField("Program", filters=[_strip], validators=[DataRequired("Program wajib diisi."),
+class AnggaranForm(Form):
+    program = StringField("Program", filters=[strip], validators=[DataRequired("Program wajib diisi."),
                                                                    Length(max=255)])
-    kegiatan = StringField("Kegiatan", filters=[_strip], validators=[DataRequired("Kegiatan wajib diisi."),
+    kegiatan = StringField("Kegiatan", filters=[strip], validators=[DataRequired("Kegiatan wajib diisi."),
                                                                      Length(max=255)])
     amount = DecimalField("Jumlah (Rp)", places=None, validators=[
         InputRequired("Jumlah wajib diisi."), NumberRange(min=0, message="Jumlah tidak boleh negatif.")])
-    dipa_ref = StringField("Referensi DIPA", filters=[_strip], validators=[Optional(), Length(max=80)])
+    dipa_ref = StringField("Referensi DIPA", filters=[strip], validators=[Optional(), Length(max=80)])
 
 
-class PenugasanForm(FlaskForm):
-    description = TextAreaField("Penugasan tambahan", filters=[_strip],
+class PenugasanForm(Form):
+    description = TextAreaField("Penugasan tambahan", filters=[strip],
                                 validators=[DataRequired("Uraian penugasan wajib diisi."), Length(max=4000)])
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     """Only the CSRF token: who signs as which party follows from the signer."""
 
 
-class AmendForm(FlaskForm, _EmployeeByNip):
-    reason = ChoiceField("Alasan perubahan", choices=_choices(PK_AMENDMENT_REASON_LABELS))
-    note = TextAreaField("Uraian perubahan", filters=[_strip],
+class AmendForm(Form, _EmployeeByNip):
+    reason = SelectField("Alasan perubahan", choices=_choices(PK_AMENDMENT_REASON_LABELS))
+    note = TextAreaField("Uraian perubahan", filters=[strip],
                          validators=[DataRequired("Uraian perubahan wajib diisi."), Length(max=4000)])
     approved_by_nip = _nip_field("Pejabat yang menyetujui", required=True)
 

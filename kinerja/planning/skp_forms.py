@@ -5,11 +5,20 @@ tambahan, the assessor's RHK, the IKU and rencana aksi of the unit's PK) are pas
 the form only offers them, and the service refuses anything else anyway.
 """
 
-from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectChoice, StringField, TextAreaField, ValidationError
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from kinerja.org.forms import ChoiceField, GetForm, IsoDateField
+from kinerja.forms import (
+    Form,
+    GetForm,
+    IdChoiceField,
+    IsoDateField,
+    NumberField,
+    OptionalChoiceField,
+    YearField,
+    id_choices,
+    strip,
+)
 from kinerja.rules.planning import (
     ASPEK_LABELS,
     DIALOG_MEDIUM_LABELS,
@@ -26,72 +35,35 @@ BERAKHLAK_LABELS = {
 }
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _choices(values, labels, empty: str | None = None) -> list[SelectChoice]:
     choices = [SelectChoice("", empty)] if empty is not None else []
     return choices + [SelectChoice(v, labels.get(v, v)) for v in values]
 
 
-class OptionalChoiceField(ChoiceField):
-    """A select that may be left empty."""
-
-    def process_formdata(self, valuelist):
-        self.data = valuelist[0] if valuelist else ""
-
-    def pre_validate(self, form):
-        if self.data in ("", None):
-            return
-        super().pre_validate(form)
+class CreateSkpForm(Form):
+    year = YearField(required=True)
 
 
-class IdChoiceField(OptionalChoiceField):
-    """A select of row ids (empty allowed) whose value is an ``int`` or ``None``."""
-
-    @property
-    def id_value(self) -> int | None:
-        """Return the chosen id; None when empty or not a number (the choice check then says why)."""
-        try:
-            return int(self.data) if self.data not in ("", None) else None
-        except (TypeError, ValueError):  # " " or "x" posted by hand: validators run after a failed choice check
-            return None
-
-
-def _id_choices(rows, label, empty: str) -> list[SelectChoice]:
-    return [SelectChoice("", empty)] + [SelectChoice(str(row.id), label(row)) for row in rows]
-
-
-class YearForm(GetForm):
-    year = IntegerField("Tahun", validators=[Optional(), NumberRange(min=2000, max=2100, message="Tahun tidak valid.")])
-
-
-class CreateSkpForm(FlaskForm):
-    year = IntegerField("Tahun", validators=[InputRequired("Tahun wajib diisi."),
-                                             NumberRange(min=2000, max=2100, message="Tahun tidak valid.")])
-
-
-class RhkForm(FlaskForm):
+class RhkForm(Form):
     """Add or edit one RHK; ``sources`` are the sources the jenjang allows (both kinds)."""
 
-    kind = ChoiceField("Jenis RHK", choices=_choices(RHK_KIND_LABELS, RHK_KIND_LABELS))
-    source = ChoiceField("Sumber RHK")
-    text = TextAreaField("Rencana hasil kerja", filters=[_strip],
+    kind = SelectField("Jenis RHK", choices=_choices(RHK_KIND_LABELS, RHK_KIND_LABELS))
+    source = SelectField("Sumber RHK")
+    text = TextAreaField("Rencana hasil kerja", filters=[strip],
                          validators=[DataRequired("Rencana hasil kerja wajib diisi."), Length(max=2000)])
     parent_rhk_id = IdChoiceField("RHK Pejabat Penilai yang diintervensi")
     iku_id = IdChoiceField("IKU Perjanjian Kinerja")
     rencana_aksi_id = IdChoiceField("Rencana aksi")
     task_origin = OptionalChoiceField("Asal tugas tambahan")
-    task_origin_note = StringField("Keterangan asal tugas", filters=[_strip], validators=[Optional(), Length(max=255)])
+    task_origin_note = StringField("Keterangan asal tugas", filters=[strip], validators=[Optional(), Length(max=255)])
 
     def __init__(self, *args, sources=(), task_origins=(), parent_rhks=(), ikus=(), actions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.source.choices = _choices(sources, RHK_SOURCE_LABELS)
         self.task_origin.choices = _choices(task_origins, TASK_ORIGIN_LABELS, empty="—")
-        self.parent_rhk_id.choices = _id_choices(parent_rhks, lambda r: r.text, "— tidak ada —")
-        self.iku_id.choices = _id_choices(ikus, lambda i: f"{i.code} {i.name}", "— tidak ada —")
-        self.rencana_aksi_id.choices = _id_choices(actions, lambda a: a.description, "— tidak ada —")
+        self.parent_rhk_id.choices = id_choices(parent_rhks, lambda r: r.text, "— tidak ada —")
+        self.iku_id.choices = id_choices(ikus, lambda i: f"{i.code} {i.name}", "— tidak ada —")
+        self.rencana_aksi_id.choices = id_choices(actions, lambda a: a.description, "— tidak ada —")
         self.offered_sources = list(sources)
 
     def validate_source(self, field) -> None:
@@ -112,26 +84,14 @@ class RhkForm(FlaskForm):
         }
 
 
-class NumberField(DecimalField):
-    """A decimal whose parse error speaks Bahasa Indonesia."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and isinstance(valuelist[0], str):
-            valuelist = [valuelist[0].strip().replace(",", ".")]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Harus berupa angka.") from None
-
-
-class IkiForm(FlaskForm):
-    text = TextAreaField("Indikator kinerja individu", filters=[_strip],
+class IkiForm(Form):
+    text = TextAreaField("Indikator kinerja individu", filters=[strip],
                          validators=[DataRequired("Indikator wajib diisi."), Length(max=2000)])
-    aspek = ChoiceField("Aspek", choices=_choices(ASPEK_LABELS, ASPEK_LABELS))
+    aspek = SelectField("Aspek", choices=_choices(ASPEK_LABELS, ASPEK_LABELS))
     target = NumberField("Target", places=None,
                           validators=[InputRequired("Target wajib diisi (angka)."),
                                       NumberRange(min=0, message="Target tidak boleh negatif.")])
-    unit_of_measure = StringField("Satuan", filters=[_strip],
+    unit_of_measure = StringField("Satuan", filters=[strip],
                                   validators=[DataRequired("Satuan wajib diisi."), Length(max=60)])
 
     def service_kwargs(self) -> dict:
@@ -139,35 +99,35 @@ class IkiForm(FlaskForm):
                 "unit_of_measure": self.unit_of_measure.data}
 
 
-class PerilakuForm(FlaskForm):
-    text = TextAreaField("Ekspektasi khusus pimpinan", filters=[_strip], validators=[Optional(), Length(max=2000)])
+class PerilakuForm(Form):
+    text = TextAreaField("Ekspektasi khusus pimpinan", filters=[strip], validators=[Optional(), Length(max=2000)])
 
 
-class LampiranForm(FlaskForm):
-    sumber_daya = TextAreaField("Sumber daya", filters=[_strip], validators=[Optional(), Length(max=4000)])
-    skema = TextAreaField("Skema pertanggungjawaban", filters=[_strip], validators=[Optional(), Length(max=4000)])
-    konsekuensi = TextAreaField("Konsekuensi", filters=[_strip], validators=[Optional(), Length(max=4000)])
+class LampiranForm(Form):
+    sumber_daya = TextAreaField("Sumber daya", filters=[strip], validators=[Optional(), Length(max=4000)])
+    skema = TextAreaField("Skema pertanggungjawaban", filters=[strip], validators=[Optional(), Length(max=4000)])
+    konsekuensi = TextAreaField("Konsekuensi", filters=[strip], validators=[Optional(), Length(max=4000)])
 
 
-class DialogForm(FlaskForm):
+class DialogForm(Form):
     held_on = IsoDateField("Tanggal dialog", validators=[InputRequired("Tanggal dialog wajib diisi.")])
-    medium = ChoiceField("Media", choices=_choices(DIALOG_MEDIUM_LABELS, DIALOG_MEDIUM_LABELS))
-    summary = TextAreaField("Ringkasan", filters=[_strip],
+    medium = SelectField("Media", choices=_choices(DIALOG_MEDIUM_LABELS, DIALOG_MEDIUM_LABELS))
+    summary = TextAreaField("Ringkasan", filters=[strip],
                             validators=[DataRequired("Ringkasan dialog wajib diisi."), Length(max=4000)])
-    agreed_points = TextAreaField("Hal yang disepakati", filters=[_strip], validators=[Optional(), Length(max=4000)])
+    agreed_points = TextAreaField("Hal yang disepakati", filters=[strip], validators=[Optional(), Length(max=4000)])
 
 
-class ReturnForm(FlaskForm):
-    reason = TextAreaField("Alasan pengembalian", filters=[_strip],
+class ReturnForm(Form):
+    reason = TextAreaField("Alasan pengembalian", filters=[strip],
                            validators=[DataRequired("Alasan pengembalian wajib diisi."), Length(max=2000)])
 
 
-class ReviseForm(FlaskForm):
+class ReviseForm(Form):
     dialog_id = IdChoiceField("Dialog kinerja yang menyepakati revisi")
 
     def __init__(self, *args, dialogs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.dialog_id.choices = _id_choices(
+        self.dialog_id.choices = id_choices(
             dialogs, lambda d: f"{d.held_on:%d-%m-%Y} · {DIALOG_MEDIUM_LABELS.get(d.medium, d.medium)}", "— pilih —")
 
     def validate_dialog_id(self, field) -> None:
@@ -175,14 +135,14 @@ class ReviseForm(FlaskForm):
             raise ValidationError("Pilih dialog kinerja yang menyepakati revisi (catat dulu bila belum ada).")
 
 
-class ShareForm(FlaskForm):
+class ShareForm(Form):
     member_id = IdChoiceField("Anggota tim")
-    text = TextAreaField("Peran / hasil yang dibagikan", filters=[_strip],
+    text = TextAreaField("Peran / hasil yang dibagikan", filters=[strip],
                          validators=[DataRequired("Uraian peran wajib diisi."), Length(max=2000)])
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.member_id.choices = _id_choices(members, lambda e: e.name, "— pilih —")
+        self.member_id.choices = id_choices(members, lambda e: e.name, "— pilih —")
 
     def validate_member_id(self, field) -> None:
         if field.id_value is None:
@@ -190,5 +150,5 @@ class ShareForm(FlaskForm):
 
 
 class DashboardForm(GetForm):
-    unit = StringField("Kode unit", filters=[_strip], validators=[Optional(), Length(max=40)])
-    year = IntegerField("Tahun", validators=[Optional(), NumberRange(min=2000, max=2100, message="Tahun tidak valid.")])
+    unit = StringField("Kode unit", filters=[strip], validators=[Optional(), Length(max=40)])
+    year = YearField()

@@ -16,6 +16,7 @@ from kinerja import clock
 from kinerja.audit.services import history
 from kinerja.auth.access import can_view_employee
 from kinerja.extensions import db
+from kinerja.forms import YearForm
 from kinerja.htmx import hx_redirect, is_htmx, render_page_or_partial
 from kinerja.org import queries as org_queries
 from kinerja.org import relations
@@ -36,7 +37,6 @@ from kinerja.planning.skp_forms import (
     ReviseForm,
     RhkForm,
     ShareForm,
-    YearForm,
 )
 from kinerja.refusals import attach, perform, refuse
 from kinerja.rules import skp as skp_rules
