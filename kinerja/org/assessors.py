@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, or_, select, union
 from sqlalchemy import inspect as sa_inspect
 
 from kinerja import clock
@@ -309,9 +309,13 @@ def _to_resolved(employee: Employee, on: date, resolution: Resolution) -> Resolv
     )
 
 
-def resolve_all(on: date | None = None) -> dict[int, Resolution]:
-    """Resolve every employee on a date (default today), loading the organisation once."""
+def resolve_all(on: date | None = None, only=None) -> dict[int, Resolution]:
+    """Resolve every employee on a date (default today), loading the organisation once.
+
+    :param only: a SELECT of employee ids: resolve just those (the others are left out).
+    """
     on = on or clock.today()
+    wanted = set(db.session.scalars(only)) if only is not None else None
     units = [_UnitRow(*row) for row in db.session.execute(select(*_UNIT_COLUMNS))]
     definitive_stmt, acting_stmt = _head_queries(on, None)
     view = _OrgView(units, _definitive_heads(db.session.execute(definitive_stmt)),
@@ -321,7 +325,7 @@ def resolve_all(on: date | None = None) -> dict[int, Resolution]:
     for emp_id, unit_id, jenjang, jf_name, is_head, _start in db.session.execute(
         select(Position.employee_id, Position.unit_id, Position.jenjang, Position.jf_name, Position.is_head,
                Position.start)
-        .where(*_covering(Position, on))
+        .where(*_covering(Position, on), *((Position.employee_id.in_(only),) if only is not None else ()))
         .order_by(Position.employee_id, Position.start, Position.id)
     ):
         positions[emp_id] = (unit_id, jenjang, jf_name, is_head)  # the latest start wins
@@ -342,6 +346,8 @@ def resolve_all(on: date | None = None) -> dict[int, Resolution]:
 
     results: dict[int, Resolution] = {}
     for emp_id, employee in employees.items():
+        if wanted is not None and emp_id not in wanted:
+            continue
         subject, unit_id = _subject(employee, positions.get(emp_id))
         if unit_id not in view.units:
             continue  # cannot happen with the foreign key; keeps a broken row from stopping the batch
@@ -368,6 +374,30 @@ def change_days(on: date) -> list[date]:
     return sorted(day for day in days if on < day <= last)[:MAX_CHANGE_DAYS]
 
 
+def _starts_or_ends(model, day: date):
+    return or_(model.start == day, model.end == day - timedelta(days=1))
+
+
+def _touched_on(day: date):
+    """Return the SELECT of the ids of the employees whose answer a fact starting or ending on ``day``
+    may change: his own position or override, or a head post (definitive or PLT/PLH) of a unit in
+    his chain. A Sestama or a Sekretariat Perwakilan post touches every Perwakilan employee."""
+    changed = set(db.session.scalars(select(Position.unit_id).where(Position.is_head.is_(True),
+                                                                    _starts_or_ends(Position, day))))
+    changed |= set(db.session.scalars(select(ActingAssignment.unit_id).where(_starts_or_ends(ActingAssignment, day))))
+    parts = [select(Position.employee_id).where(_starts_or_ends(Position, day)),
+             select(DelegationOverride.employee_id).where(_starts_or_ends(DelegationOverride, day))]
+    if changed:
+        units = db.session.execute(select(Unit.path, Unit.kind).where(Unit.id.in_(sorted(changed)))).all()
+        inside = [Unit.path.startswith(path, autoescape=True) for path, _ in units]
+        if any(kind in _SPECIAL_KINDS for _, kind in units):
+            inside.append(Unit.effective_region == Region.PERWAKILAN)
+        in_units = select(Unit.id).where(or_(*inside))
+        parts.append(select(Employee.id).where(Employee.unit_id.in_(in_units)))
+        parts.append(select(Position.employee_id).where(Position.unit_id.in_(in_units), *_covering(Position, day)))
+    return union(*parts)
+
+
 def _link_key(resolution: Resolution) -> tuple:
     return (resolution.assessor.id if resolution.assessor else None,
             resolution.assessor_superior.id if resolution.assessor_superior else None,
@@ -381,11 +411,11 @@ def refresh_assessor_links(on: date | None = None) -> int:
     PLT starting tomorrow is tomorrow's assessor without any job run in between.
     No commit, no audit row (a derived table): the caller commits."""
     on = on or clock.today()
-    days = [on, *change_days(on)]
     rows: list[dict] = []
     current: dict[int, dict] = {}
-    for day in days:
-        for emp_id, r in resolve_all(day).items():
+    for day in [on, *change_days(on)]:
+        # after the first day, only the employees a fact of that day can touch are resolved again
+        for emp_id, r in resolve_all(day, None if day == on else _touched_on(day)).items():
             key = _link_key(r)
             row = current.get(emp_id)
             if row is not None and row["key"] == key:

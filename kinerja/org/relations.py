@@ -17,8 +17,9 @@ decide a relation.
 - Who heads a unit on a date (``unit_heads``, ``unit_head``) and which units an official heads
   (``headed_units``), definitively (``Position.is_head`` on the date) or as PLT/PLH.
 
-"Today" is the agency's date (``clock.today()``, Asia/Jakarta), the day the links and the daily
-job use: one date per statement keeps the lookups indexed (docs/assessor-rules.md, "One relation").
+``resolve`` answers for today in the employee's zone; link lookups default to ``clock.today()``
+(the default zone), the day the links and the daily job use: one date per statement keeps the
+lookups indexed (docs/assessor-rules.md, "One relation").
 """
 
 from dataclasses import dataclass, field
@@ -44,8 +45,8 @@ def _on(on) -> date:
 
 
 def resolve(employee: Employee, on: date | None = None) -> Resolved:
-    """Return the employee's Pejabat Penilai and Atasan Pejabat Penilai on a date (default today)."""
-    return resolve_for(employee, _on(on))
+    """Return the employee's Pejabat Penilai and Atasan Pejabat Penilai on a date (default: today in his zone)."""
+    return resolve_for(employee, on if on is not None else clock.today_for(employee))
 
 
 # --- the stored links ----------------------------------------------------------------------------

@@ -364,3 +364,33 @@ def test_assessees_of_a_plt_of_a_vacant_post(org):
         refresh_assessor_links()
         db.session.commit()
         assert {e.name for e in assessees_of(people["kabag"])} == {"humas", "analis"}
+
+
+def test_the_stored_rows_agree_with_the_engine_on_every_day(org):
+    """The links written from one day on (only the touched employees resolved again on each change day)
+    give, on every day, the answer of resolving the whole agency on that day."""
+    units, people = org
+    services.add_acting(None, employee=people["kasubdit"], unit=units["DIT2"], kind="PLT",
+                        start=date(2025, 3, 5), end=date(2025, 3, 20), refresh=False)
+    services.add_acting(None, employee=people["kabid"], unit=units["SEKRET"], kind="PLH",
+                        start=date(2025, 3, 8), end=date(2025, 3, 9), refresh=False)
+    services.add_acting(None, employee=people["karo"], unit=units["SESTAMA"], kind="PLH",
+                        start=date(2025, 3, 12), end=date(2025, 3, 14), refresh=False)
+    services.add_override(None, employee=people["humas"], assessor=people["deputi"], reason="Tugas khusus",
+                          start=date(2025, 3, 6), end=date(2025, 3, 15), refresh=False)
+    sestama = people["sestama"]
+    services.save_employee(None, nip=sestama.nip, name=sestama.name, status=sestama.status, jenjang="JF",
+                           jf_name="Analis", unit=units["DIT"], golongan=sestama.golongan,
+                           effective=date(2025, 3, 10))  # the Sestama post is vacant from 10 March
+    refresh_assessor_links(date(2025, 3, 1))
+    db.session.commit()
+    for day in range(1, 26):
+        on = date(2025, 3, day)
+        expected = resolve_all(on)
+        for employee_id, resolution in expected.items():
+            link = link_of(employee_id, on)
+            got = (link.assessor_id, link.assessor_superior_id, link.rule, link.problem)
+            want = (resolution.assessor.id if resolution.assessor else None,
+                    resolution.assessor_superior.id if resolution.assessor_superior else None,
+                    str(resolution.rule), str(resolution.problem) if resolution.problem else None)
+            assert got == want, (on, employee_id)

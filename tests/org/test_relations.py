@@ -196,3 +196,20 @@ def test_access_defines_no_relation_of_its_own():
     for name in ("AssessorLink", "ActingAssignment", "Position", "is_head"):
         assert name not in source, name
     assert "kinerja.org" in _imports(KINERJA / "auth" / "access.py") and "relations." in source
+
+
+def test_resolve_answers_for_today_in_the_employees_zone(make_unit, make_employee):
+    root = make_unit("Z-BKKBN", "BADAN")
+    deputi_unit = make_unit("Z-DEPUTI", "ESELON_I", root)
+    papua = make_unit("Z-DIT", "ESELON_II", deputi_unit, timezone="Asia/Jayapura")
+    make_employee(root, "KEPALA", name="kepala", is_head=True, effective=START)
+    make_employee(deputi_unit, "JPT_MADYA", name="deputi", is_head=True, effective=START)
+    staff = make_employee(papua, "JF", name="staf", jf_name="Analis", golongan="III/c", effective=START)
+    plt = make_employee(deputi_unit, "ADMINISTRATOR", name="plt", golongan="IV/a", effective=START)
+    services.add_acting(None, employee=plt, unit=papua, kind="PLT", start=date(2025, 5, 16), end=date(2025, 5, 31),
+                        refresh=False)
+    db.session.commit()
+    with time_machine.travel(datetime(2025, 5, 15, 16, 0, tzinfo=UTC), tick=False):  # 16 May 01:00 WIT, 23:00 WIB
+        assert relations.resolve(staff).on == date(2025, 5, 16)
+        assert relations.resolve(staff).assessor == plt
+        assert relations.resolve(staff, date(2025, 5, 15)).assessor is None
